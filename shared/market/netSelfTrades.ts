@@ -1,0 +1,78 @@
+/**
+ * The no-self-trade rule: a participant found on both sides of one zone's book is netted before the auction.
+ * Its sell and buy volumes cancel up to the smaller of the two ("self-supplied": behind one meter, a home's own
+ * production covers its own consumption first), taken from its least competitive orders first — the highest
+ * offers and the lowest bids, ties by id descending. Afterwards each participant is on at most one side, so no
+ * pairing can match a participant with itself. See `docs/trading_rules.md` §Self-trades.
+ */
+import { participantKey, type BookEntry } from './order.ts';
+
+/** Volume a participant supplied to itself in one zone. */
+export interface NettedVolume {
+  readonly participant: string;
+  readonly energyWh: number;
+}
+
+/** The book after netting, and what was netted (sorted by participant key). */
+export interface NettedBook {
+  readonly entries: readonly BookEntry[];
+  readonly netted: readonly NettedVolume[];
+}
+
+function reduceFromWorst(entries: BookEntry[], amountWh: number, isSell: boolean, replaced: Map<BookEntry, BookEntry>): void {
+  const worstFirst = [...entries].sort((a, b) => {
+    const byLimit = isSell ? b.limitMicroPerKWh - a.limitMicroPerKWh : a.limitMicroPerKWh - b.limitMicroPerKWh;
+    return byLimit !== 0 ? byLimit : a.order.id < b.order.id ? 1 : a.order.id > b.order.id ? -1 : 0;
+  });
+  let leftWh = amountWh;
+  for (const entry of worstFirst) {
+    if (leftWh === 0) break;
+    const takenWh = Math.min(leftWh, entry.energyWh);
+    leftWh -= takenWh;
+    replaced.set(entry, { ...entry, energyWh: entry.energyWh - takenWh });
+  }
+}
+
+/**
+ * Nets every participant that is on both sides. Entries reduced to 0 Wh are removed.
+ *
+ * @example netSelfTrades([sell 800 Wh by A, buy 300 Wh by A]) // → A sells 500 Wh; netted [{A, 300}]
+ */
+export function netSelfTrades(entries: readonly BookEntry[]): NettedBook {
+  const sellers = new Set<string>();
+  for (const entry of entries) if (entry.order.side === 'sell') sellers.add(participantKey(entry.order.participant));
+  const both = new Set<string>();
+  for (const entry of entries) {
+    if (entry.order.side === 'buy') {
+      const key = participantKey(entry.order.participant);
+      if (sellers.has(key)) both.add(key);
+    }
+  }
+  if (both.size === 0) return { entries, netted: [] };
+
+  const byParticipant = new Map<string, { sells: BookEntry[]; buys: BookEntry[] }>();
+  for (const entry of entries) {
+    const key = participantKey(entry.order.participant);
+    if (!both.has(key)) continue;
+    let group = byParticipant.get(key);
+    if (group === undefined) byParticipant.set(key, (group = { sells: [], buys: [] }));
+    (entry.order.side === 'sell' ? group.sells : group.buys).push(entry);
+  }
+  const replaced = new Map<BookEntry, BookEntry>();
+  const netted: NettedVolume[] = [];
+  for (const [key, group] of byParticipant) {
+    const sellWh = group.sells.reduce((sum, e) => sum + e.energyWh, 0);
+    const buyWh = group.buys.reduce((sum, e) => sum + e.energyWh, 0);
+    const nettedWh = Math.min(sellWh, buyWh);
+    reduceFromWorst(group.sells, nettedWh, true, replaced);
+    reduceFromWorst(group.buys, nettedWh, false, replaced);
+    netted.push({ participant: key, energyWh: nettedWh });
+  }
+  netted.sort((a, b) => (a.participant < b.participant ? -1 : a.participant > b.participant ? 1 : 0));
+  const result: BookEntry[] = [];
+  for (const entry of entries) {
+    const next = replaced.get(entry) ?? entry;
+    if (next.energyWh > 0) result.push(next);
+  }
+  return { entries: result, netted };
+}

@@ -1,0 +1,48 @@
+/**
+ * An order for one market interval in one zone. Energy in Wh, limit price in micro-units of the settlement
+ * token (6 decimals) per kWh: a seller's minimum, a buyer's maximum.
+ */
+import { maxPriceMicroPerKWh } from '../config/tradingParameters.ts';
+
+/** Which side of the book an order is on. */
+export type Side = 'sell' | 'buy';
+
+/** One order, as placed by (or on behalf of) a participant. */
+export interface Order {
+  /** Unique within the interval (and within the zone tree). */
+  readonly id: string;
+  /** The participant's address; compared case-insensitively for the self-trade rule. */
+  readonly participant: string;
+  readonly side: Side;
+  /** Energy offered or wanted, Wh, positive integer ≤ `maxOrderEnergyWh`. */
+  readonly energyWh: number;
+  /** Seller's minimum / buyer's maximum price, micro-units per kWh, integer 0…`maxPriceMicroPerKWh`. */
+  readonly limitPriceMicroPerKWh: number;
+}
+
+/** Largest energy one order may carry in one interval: 1 GWh, so sums and products stay exact. */
+export const maxOrderEnergyWh = 1_000_000_000;
+
+export { maxPriceMicroPerKWh };
+
+/**
+ * An order as it stands in one zone's book: the energy still available there, its effective limit once the grid
+ * fees of the levels it climbed are folded in (sellers' limits raised, buyers' lowered), and the fee per kWh it
+ * pays if it trades in this zone.
+ */
+export interface BookEntry {
+  readonly order: Order;
+  readonly energyWh: number;
+  readonly limitMicroPerKWh: number;
+  readonly feeMicroPerKWh: number;
+}
+
+/** The book entry of a freshly placed order: full energy, its own limit, no fee. */
+export function bookEntryOf(order: Order): BookEntry {
+  return { order, energyWh: order.energyWh, limitMicroPerKWh: order.limitPriceMicroPerKWh, feeMicroPerKWh: 0 };
+}
+
+/** The key under which a participant is recognised on both sides of a book. */
+export function participantKey(participant: string): string {
+  return participant.toLowerCase();
+}

@@ -7,9 +7,11 @@
  *  1. A_lots = ⌊A / U⌋ lots to share; order k may take at most ⌊e_k / U⌋ lots;
  *  2. order k gets ⌊A_lots · e_k / Σe⌋ lots (proportional to its energy);
  *  3. the lots left over go one each to the largest remainders of step 2, ties to the earlier order in priority
- *     order (Hamilton / largest-remainder method), skipping orders already at their maximum.
- * Every fill is then 0 or a multiple of U ≥ T, never above the order. Up to U − 1 Wh of A (plus any lot no order
- * could take) stays unallocated; `fillSide`'s caller lowers the cleared quantity to match. See ADR 0100.
+ *     order (Hamilton / largest-remainder method), skipping orders already at their maximum;
+ *  4. the Wh of A that do not make a whole lot go to the first orders in priority order with room, when the
+ *     result is ≥ T (so a lone marginal order still gets all of A).
+ * Every fill is 0 or ≥ T and never above the order. What no order can take stays unallocated; `clearZone` then
+ * lowers the cleared quantity on both sides to match. See ADR 0100.
  */
 import { mulDivFloorWithRemainder } from './mulDivFloor.ts';
 
@@ -19,6 +21,7 @@ import { mulDivFloorWithRemainder } from './mulDivFloor.ts';
  *
  * @example rationLevel([1000, 1000, 1000], 2000, 500) // → [1000, 500, 500]
  * @example rationLevel([1000, 1000, 1000], 2000, 0) // → [667, 667, 666]
+ * @example rationLevel([3000], 1800, 500) // → [1800]
  */
 export function rationLevel(energiesWh: readonly number[], allocationWh: number, thresholdWh: number): number[] {
   const count = energiesWh.length;
@@ -48,6 +51,19 @@ export function rationLevel(energiesWh: readonly number[], allocationWh: number,
     lots[position] = (lots[position] as number) + 1;
     givenLots += 1;
   }
-  for (let k = 0; k < count; k += 1) fills[k] = (lots[k] as number) * lotWh;
+  let leftWh = allocationWh;
+  for (let k = 0; k < count; k += 1) {
+    fills[k] = (lots[k] as number) * lotWh;
+    leftWh -= fills[k] as number;
+  }
+  // 4. The Wh that do not make a whole lot go to the first orders in priority order that have room.
+  for (let k = 0; k < count && leftWh > 0; k += 1) {
+    const fillWh = fills[k] as number;
+    const addWh = Math.min(leftWh, (energiesWh[k] as number) - fillWh);
+    if (addWh > 0 && fillWh + addWh >= thresholdWh) {
+      fills[k] = fillWh + addWh;
+      leftWh -= addWh;
+    }
+  }
   return fills;
 }

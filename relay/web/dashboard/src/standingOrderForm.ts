@@ -1,0 +1,65 @@
+/**
+ * A household's standing order: sell surplus at no less than a minimum price, buy needs at no more than a maximum
+ * price, or let the relay price it ("auto"). The relay sizes each interval's order from its forecast
+ * (docs/trading_rules.md); the household only sets the limits.
+ */
+import { requestApi } from './apiClient.ts';
+import { h, replaceChildren } from './element.ts';
+import { emptyState } from './panel.ts';
+
+/** A standing order as the relay stores it; a limit of `null` means "auto". */
+export interface StandingOrder {
+  minSellPriceMicroPerKWh: number | null;
+  maxBuyPriceMicroPerKWh: number | null;
+}
+
+/** Cents per kWh typed by a person → micro-units per kWh (1 token = 100 cents = 10⁶ micro). */
+export function centsPerKWhToMicro(text: string): number | null | 'invalid' {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.toLowerCase() === 'auto') return null;
+  if (!/^\d{1,4}(\.\d{1,2})?$/.test(trimmed)) return 'invalid';
+  const [whole, fraction = ''] = trimmed.split('.');
+  return Number(whole) * 10_000 + Number(fraction.padEnd(2, '0')) * 100;
+}
+
+/** Mounts the form for `meter`; returns the function that unmounts it. */
+export function mountStandingOrderForm(region: HTMLElement, meter: string): () => void {
+  const path = `/api/v1/meters/${meter}/standing-order`;
+  let isMounted = true;
+  void requestApi<StandingOrder>(path).then((current) => {
+    if (!isMounted) return;
+    if (!current.ok && current.status === 404 && current.code !== 'no_standing_order') {
+      replaceChildren(region, emptyState('household-order-closed', 'Standing orders are not open yet', 'This relay does not take orders yet; your meter is monitored and its readings are kept.'));
+      return;
+    }
+    const order = current.ok ? current.body : { minSellPriceMicroPerKWh: null, maxBuyPriceMicroPerKWh: null };
+    const asCents = (micro: number | null) => (micro === null ? '' : (micro / 10_000).toFixed(2));
+    const sellInput = h('input', { id: 'min-sell', inputmode: 'decimal', placeholder: 'auto', value: asCents(order.minSellPriceMicroPerKWh) });
+    const buyInput = h('input', { id: 'max-buy', inputmode: 'decimal', placeholder: 'auto', value: asCents(order.maxBuyPriceMicroPerKWh) });
+    const status = h('p', { class: 'muted', role: 'status' });
+    const form = h(
+      'form',
+      { class: 'order-form' },
+      h('label', { for: 'min-sell' }, 'Sell my surplus for at least', h('span', { class: 'input-unit' }, sellInput, '¢/kWh')),
+      h('label', { for: 'max-buy' }, 'Buy what I need for at most', h('span', { class: 'input-unit' }, buyInput, '¢/kWh')),
+      h('p', { class: 'muted' }, 'Leave a field empty for "auto": the relay prices from the recent clearing prices.'),
+      h('button', { class: 'primary', type: 'submit' }, 'Save'),
+      status,
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const minSell = centsPerKWhToMicro(sellInput.value);
+      const maxBuy = centsPerKWhToMicro(buyInput.value);
+      if (minSell === 'invalid' || maxBuy === 'invalid') {
+        status.textContent = 'Prices are in cents per kWh, e.g. 12.5, or empty for auto.';
+        return;
+      }
+      const saved = await requestApi<StandingOrder>(path, { method: 'PUT', body: { minSellPriceMicroPerKWh: minSell, maxBuyPriceMicroPerKWh: maxBuy } });
+      status.textContent = saved.ok ? 'Saved. It applies from the next interval.' : `Not saved: ${saved.message}`;
+    });
+    replaceChildren(region, form);
+  });
+  return () => {
+    isMounted = false;
+  };
+}

@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { bundleFirmware } from './bundleFirmware.ts';
 import { checkEspruinoSubset, formatViolation } from './espruinoRules.ts';
 
-/** Firmware entry, relative to the repository root; becomes `device/src/main.ts` once the firmware exists. */
-export const FIRMWARE_ENTRY = 'device/build/signerDemoEntry.ts';
+/** Firmware entry, relative to the repository root (`device/build/signerDemoEntry.ts` builds the signer alone). */
+export const FIRMWARE_ENTRY = 'device/src/main.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -1,7 +1,7 @@
 /**
- * Stand-in firmware entry until `device/src/main.ts` exists: derives the meter's public key and signs a
+ * Signer-only firmware entry (for measuring the signer alone on the interpreter): derives the meter's public key and signs a
  * digest with the resumable job, one slice per event-loop turn, printing the result and the interpreter's
- * variable usage. `build.ts` names the entry in one constant.
+ * variable usage. Build it with `buildFirmware("device/build/signerDemoEntry.ts")`.
  */
 import { derivePublicKey } from '../src/crypto/derivePublicKey.ts';
 import { nativeSha256 } from '../src/crypto/nativeSha256.ts';

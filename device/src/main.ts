@@ -170,8 +170,8 @@ function connectNetwork(config: MeterConfig, onReady: () => void): void {
   });
 }
 
-/** Boots the meter; retries until Storage holds a usable configuration. */
-export function startMeter(): void {
+/** Boots the meter (the bundle exports nothing: Espruino has no `module`); retries until Storage holds a usable configuration. */
+function startMeter(): void {
   const storage = loadModule('Storage') as StorageApi | undefined;
   if (storage === undefined) {
     log('no Storage module: cannot run');

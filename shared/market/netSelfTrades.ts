@@ -5,7 +5,7 @@
  * offers and the lowest bids, ties by id descending. Afterwards each participant is on at most one side, so no
  * pairing can match a participant with itself. See `docs/trading_rules.md` §Self-trades.
  */
-import { participantKey, type BookEntry } from './order.ts';
+import type { BookEntry } from './order.ts';
 
 /** Volume a participant supplied to itself in one zone. */
 export interface NettedVolume {
@@ -18,6 +18,8 @@ export interface NettedBook {
   readonly entries: readonly BookEntry[];
   readonly netted: readonly NettedVolume[];
 }
+
+const markBits = 1 << 20;
 
 function reduceFromWorst(entries: BookEntry[], amountWh: number, isSell: boolean, replaced: Map<BookEntry, BookEntry>): void {
   const worstFirst = [...entries].sort((a, b) => {
@@ -39,20 +41,42 @@ function reduceFromWorst(entries: BookEntry[], amountWh: number, isSell: boolean
  * @example netSelfTrades([sell 800 Wh by A, buy 300 Wh by A]) // → A sells 500 Wh; netted [{A, 300}]
  */
 export function netSelfTrades(entries: readonly BookEntry[]): NettedBook {
-  const sellers = new Set<string>();
-  for (const entry of entries) if (entry.order.side === 'sell') sellers.add(participantKey(entry.order.participant));
+  // Prefilter without hashing whole strings into a Set: each seller's precomputed participant hash marks a bit;
+  // only buyers whose bit is marked are compared exactly. (A Set of 100 000 address strings costs more than the
+  // sort of the book.)
+  const marks = new Uint8Array(markBits >>> 3);
+  let sellerCount = 0;
+  for (const entry of entries) {
+    if (entry.order.side !== 'sell') continue;
+    const h = entry.participantHash & (markBits - 1);
+    marks[h >>> 3] = (marks[h >>> 3] as number) | (1 << (h & 7));
+    sellerCount += 1;
+  }
+  if (sellerCount === 0 || sellerCount === entries.length) return { entries, netted: [] };
+  const candidates = new Set<string>();
+  const candidateMarks = new Uint8Array(markBits >>> 3);
+  for (const entry of entries) {
+    if (entry.order.side !== 'buy') continue;
+    const h = entry.participantHash & (markBits - 1);
+    if (((marks[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
+      candidates.add(entry.participantKey);
+      candidateMarks[h >>> 3] = (candidateMarks[h >>> 3] as number) | (1 << (h & 7));
+    }
+  }
+  if (candidates.size === 0) return { entries, netted: [] };
   const both = new Set<string>();
   for (const entry of entries) {
-    if (entry.order.side === 'buy') {
-      const key = participantKey(entry.order.participant);
-      if (sellers.has(key)) both.add(key);
+    if (entry.order.side !== 'sell') continue;
+    const h = entry.participantHash & (markBits - 1);
+    if (((candidateMarks[h >>> 3] as number) & (1 << (h & 7))) !== 0 && candidates.has(entry.participantKey)) {
+      both.add(entry.participantKey);
     }
   }
   if (both.size === 0) return { entries, netted: [] };
 
   const byParticipant = new Map<string, { sells: BookEntry[]; buys: BookEntry[] }>();
   for (const entry of entries) {
-    const key = participantKey(entry.order.participant);
+    const key = entry.participantKey;
     if (!both.has(key)) continue;
     let group = byParticipant.get(key);
     if (group === undefined) byParticipant.set(key, (group = { sells: [], buys: [] }));

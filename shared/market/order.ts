@@ -35,14 +35,38 @@ export interface BookEntry {
   readonly energyWh: number;
   readonly limitMicroPerKWh: number;
   readonly feeMicroPerKWh: number;
+  /** `participantKey(order.participant)`, computed once when the order enters the book. */
+  readonly participantKey: string;
+  /** `participantHash(participantKey)`: lets the self-trade check skip most string comparisons. */
+  readonly participantHash: number;
 }
 
 /** The book entry of a freshly placed order: full energy, its own limit, no fee. */
 export function bookEntryOf(order: Order): BookEntry {
-  return { order, energyWh: order.energyWh, limitMicroPerKWh: order.limitPriceMicroPerKWh, feeMicroPerKWh: 0 };
+  const key = participantKey(order.participant);
+  return {
+    order,
+    energyWh: order.energyWh,
+    limitMicroPerKWh: order.limitPriceMicroPerKWh,
+    feeMicroPerKWh: 0,
+    participantKey: key,
+    participantHash: participantHash(key),
+  };
 }
 
 /** The key under which a participant is recognised on both sides of a book. */
 export function participantKey(participant: string): string {
   return participant.toLowerCase();
+}
+
+/**
+ * A 32-bit hash of a participant key (its length, first 4 and last 12 characters: addresses differ at the end).
+ * Equal keys hash equal; different keys may collide, so it only ever narrows an exact comparison.
+ */
+export function participantHash(key: string): number {
+  let h = Math.imul(key.length, 0x9e3779b1);
+  const n = key.length;
+  for (let i = 0; i < n && i < 4; i += 1) h = Math.imul(h ^ key.charCodeAt(i), 0x85ebca6b);
+  for (let i = Math.max(4, n - 12); i < n; i += 1) h = Math.imul(h ^ key.charCodeAt(i), 0x85ebca6b);
+  return (h ^ (h >>> 15)) >>> 0;
 }

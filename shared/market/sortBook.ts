@@ -9,10 +9,28 @@
 import type { BookEntry } from './order.ts';
 import type { Side } from './order.ts';
 
-function compareIds(entries: readonly BookEntry[], a: number, b: number): number {
-  const idA = (entries[a] as BookEntry).order.id;
-  const idB = (entries[b] as BookEntry).order.id;
-  return idA < idB ? -1 : idA > idB ? 1 : a - b;
+/** Sorts `order[start…end)` by order id; insertion sort for the short runs that ties usually make. */
+function sortRunById(entries: readonly BookEntry[], order: Uint32Array, start: number, end: number): void {
+  if (end - start > 16) {
+    const ids = new Map<number, string>();
+    for (let k = start; k < end; k += 1) ids.set(order[k] as number, (entries[order[k] as number] as BookEntry).order.id);
+    order.subarray(start, end).sort((a, b) => {
+      const idA = ids.get(a) as string;
+      const idB = ids.get(b) as string;
+      return idA < idB ? -1 : idA > idB ? 1 : a - b;
+    });
+    return;
+  }
+  for (let k = start + 1; k < end; k += 1) {
+    const moving = order[k] as number;
+    const movingId = (entries[moving] as BookEntry).order.id;
+    let p = k - 1;
+    while (p >= start && (entries[order[p] as number] as BookEntry).order.id > movingId) {
+      order[p + 1] = order[p] as number;
+      p -= 1;
+    }
+    order[p + 1] = moving;
+  }
 }
 
 /**
@@ -24,32 +42,36 @@ export function sortByPriority(entries: readonly BookEntry[], side: Side): Uint3
   const n = entries.length;
   const order = new Uint32Array(n);
   if (n === 0) return order;
+  const limits = new Float64Array(n);
   let minLimit = Infinity;
   let maxLimit = -Infinity;
   for (let i = 0; i < n; i += 1) {
     const limit = (entries[i] as BookEntry).limitMicroPerKWh;
+    limits[i] = limit;
     if (limit < minLimit) minLimit = limit;
     if (limit > maxLimit) maxLimit = limit;
   }
   const isSell = side === 'sell';
-  const limitAt = (index: number) => (entries[index] as BookEntry).limitMicroPerKWh;
   if ((maxLimit - minLimit + 1) * n <= Number.MAX_SAFE_INTEGER) {
     const keys = new Float64Array(n);
     for (let i = 0; i < n; i += 1) {
-      const rank = isSell ? limitAt(i) - minLimit : maxLimit - limitAt(i);
+      const rank = isSell ? (limits[i] as number) - minLimit : maxLimit - (limits[i] as number);
       keys[i] = rank * n + i;
     }
     keys.sort();
     for (let k = 0; k < n; k += 1) order[k] = (keys[k] as number) % n;
   } else {
     for (let i = 0; i < n; i += 1) order[i] = i;
-    order.sort((a, b) => (isSell ? limitAt(a) - limitAt(b) : limitAt(b) - limitAt(a)));
+    order.sort((a, b) => (isSell ? (limits[a] as number) - (limits[b] as number) : (limits[b] as number) - (limits[a] as number)));
   }
   let runStart = 0;
+  let runLimit = limits[order[0] as number] as number;
   for (let k = 1; k <= n; k += 1) {
-    if (k === n || limitAt(order[k] as number) !== limitAt(order[runStart] as number)) {
-      if (k - runStart > 1) order.subarray(runStart, k).sort((a, b) => compareIds(entries, a, b));
+    const limit = k === n ? NaN : (limits[order[k] as number] as number);
+    if (limit !== runLimit) {
+      if (k - runStart > 1) sortRunById(entries, order, runStart, k);
       runStart = k;
+      runLimit = limit;
     }
   }
   return order;

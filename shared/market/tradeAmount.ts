@@ -6,5 +6,9 @@
  * @example amountMicroFloor(1500, 250_000) // → 375000n (1.5 kWh at 0.25 token/kWh = 0.375 token)
  */
 export function amountMicroFloor(energyWh: number, priceMicroPerKWh: number): bigint {
+  const product = energyWh * priceMicroPerKWh;
+  if (product === 0) return 0n;
+  // Below 2^53 the product is exact, and so are `% 1000` and the division of a multiple of 1000.
+  if (product <= Number.MAX_SAFE_INTEGER) return BigInt((product - (product % 1000)) / 1000);
   return (BigInt(energyWh) * BigInt(priceMicroPerKWh)) / 1000n;
 }

@@ -4,7 +4,7 @@ import { jacobianToAffine } from './jacobianToAffine.ts';
 import { limbsFromBytes, limbsToBytes, newLimbs } from './limbLayout.ts';
 import { checkBytes32 } from './signingJob.ts';
 import { compareLimbs, isZeroLimbs } from './limbLayout.ts';
-import { scalarN } from './secp256k1Moduli.ts';
+import { scalarN } from './scalarN.ts';
 import { signerError } from './signerError.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { fieldP, scalarN } from './secp256k1Moduli.ts';
+import { fieldP } from './fieldP.ts';
+import { scalarN } from './scalarN.ts';
 import { StepwisePower } from './stepwisePower.ts';
 
 /** p − 2: a^(p−2) = a^−1 mod p (Fermat's little theorem; p prime). */

@@ -2,7 +2,7 @@ import { newLimbs } from './limbLayout.ts';
 import { TABLE_DIGITS, TABLE_WINDOWS } from './generatorTableLayout.ts';
 import { readGeneratorTablePoint } from './generatorTableLookup.ts';
 import { jacobianMixedAdd, newJacobianPoint, type JacobianPoint } from './jacobianMixedAdd.ts';
-import { fieldP } from './secp256k1Moduli.ts';
+import { fieldP } from './fieldP.ts';
 
 /**
  * k · G with the precomputed table, one window per {@link FixedBaseComb.stepOnce}.

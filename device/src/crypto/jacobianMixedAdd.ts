@@ -1,5 +1,5 @@
 import { isZeroLimbs, newLimbs } from './limbLayout.ts';
-import { fieldP } from './secp256k1Moduli.ts';
+import { fieldP } from './fieldP.ts';
 import { signerError } from './signerError.ts';
 
 /** A point in Jacobian coordinates (x = X/Z², y = Y/Z³), limbs loosely reduced mod p. */

@@ -1,6 +1,6 @@
 import { newLimbs } from './limbLayout.ts';
 import type { JacobianPoint } from './jacobianMixedAdd.ts';
-import { fieldP } from './secp256k1Moduli.ts';
+import { fieldP } from './fieldP.ts';
 
 const zz = newLimbs();
 

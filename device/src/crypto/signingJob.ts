@@ -11,7 +11,7 @@ import {
 } from './limbLayout.ts';
 import { limbProductCounter } from './limbProductCounter.ts';
 import { Rfc6979NonceGenerator } from './rfc6979NonceGenerator.ts';
-import { scalarN } from './secp256k1Moduli.ts';
+import { scalarN } from './scalarN.ts';
 import type { Sha256Function } from './sha256Function.ts';
 import { signerError } from './signerError.ts';
 import type { StepwisePower } from './stepwisePower.ts';

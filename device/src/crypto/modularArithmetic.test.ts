@@ -2,8 +2,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import { limbsFromBytes, limbsToBytes, newLimbs } from './limbLayout.ts';
-import { fieldP, scalarN } from './secp256k1Moduli.ts';
+import { fieldP } from './fieldP.ts';
+import { scalarN } from './scalarN.ts';
 import type { LimbModulus } from './limbModulus.ts';
+import { readFileSync } from 'node:fs';
+import { generatedModularArithmetic } from '../../build/generateModularArithmetic.ts';
 
 const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -67,7 +70,32 @@ function checkModulus(name: string, mod: LimbModulus, m: bigint): void {
   });
 }
 
+/** The largest loose input the arithmetic accepts: limbs 0…9 at 2^24 − 1 and limb 10 at 2^17 − 1 (≈ 2^257). */
+function checkLargestLooseInputs(name: string, mod: LimbModulus, m: bigint): void {
+  test(`${name}: largest loose inputs (≈ 2^257, every limb at its bound) still reduce exactly`, () => {
+    const big = new Int32Array(11).fill(0xffffff);
+    big[10] = 0x1ffff;
+    const value = toBig(big);
+    const out = newLimbs();
+    const canonical = newLimbs();
+    const cases: Array<[string, () => void, bigint]> = [
+      ['mul', () => mod.mul(out, big, big), (value * value) % m],
+      ['sqr', () => mod.sqr(out, big), (value * value) % m],
+      ['add', () => mod.add(out, big, big), (value + value) % m],
+      ['sub 0 − big', () => mod.sub(out, newLimbs(), big), (((-value) % m) + m) % m],
+    ];
+    for (const [op, run, expected] of cases) {
+      run();
+      for (const limb of out) assert.ok(limb >= 0 && limb < 0x1000000, `${op}: limb out of range`);
+      mod.canonical(canonical, out);
+      assert.is(toBig(canonical), expected, op);
+    }
+  });
+}
+
 checkModulus('mod p', fieldP, P);
+checkLargestLooseInputs('mod p', fieldP, P);
+checkLargestLooseInputs('mod n', scalarN, N);
 checkModulus('mod n', scalarN, N);
 
 test('limbsToBytes inverts limbsFromBytes', () => {
@@ -78,6 +106,13 @@ test('limbsToBytes inverts limbsFromBytes', () => {
     const back = new Uint8Array(32);
     limbsToBytes(back, 0, limbs);
     assert.equal(back, bytes);
+  }
+});
+
+test('committed fieldP.ts and scalarN.ts equal a fresh generation (exactness bounds re-proved)', () => {
+  for (const [name, source] of Object.entries(generatedModularArithmetic())) {
+    const committed = readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+    assert.ok(committed === source, `${name} is stale: run device/build/generateModularArithmetic.ts`);
   }
 });
 

@@ -1,12 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatAmountMicro, formatEnergyWh, formatPowerW, formatPriceMicroPerKWh, formatShare } from './displayUnits.ts';
+import { formatAmountMicro, formatEnergyWh, formatPowerAxisW, formatPowerW, formatPriceMicroPerKWh, formatShare } from './displayUnits.ts';
 import { centsPerKWhToMicro } from './standingOrderForm.ts';
 
 test('power and energy switch to k and M prefixes and keep their sign', () => {
   assert.is(formatPowerW(640), '640 W');
   assert.is(formatPowerW(1234), '1.23 kW');
   assert.is(formatPowerW(-2500), '-2.50 kW');
+  assert.is(formatPowerAxisW(-5000), '−5 kW');
+  assert.is(formatPowerAxisW(2500), '2.5 kW');
   assert.is(formatEnergyWh(800), '800 Wh');
   assert.is(formatEnergyWh(12_345), '12.3 kWh');
   assert.is(formatEnergyWh(2_500_000), '2.50 MWh');

@@ -72,3 +72,13 @@ export function formatClockTime(timeS: number, withDate = false): string {
 export function shortAddress(address: string): string {
   return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
 }
+
+/** Short power labels for a chart axis: "5 kW", "−2.5 kW", "500 W" (a true minus sign, so it is not lost). */
+export function formatPowerAxisW(powerW: number): string {
+  const sign = powerW < 0 ? '−' : '';
+  const magnitudeW = Math.abs(powerW);
+  const compact = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+  if (magnitudeW >= 1_000_000) return `${sign}${compact.format(magnitudeW / 1_000_000)} MW`;
+  if (magnitudeW >= 1_000) return `${sign}${compact.format(magnitudeW / 1_000)} kW`;
+  return `${sign}${compact.format(magnitudeW)} W`;
+}

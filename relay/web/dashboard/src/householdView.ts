@@ -4,7 +4,8 @@
  * the transactions, their earnings and savings against the no-trading baseline, and their certificates.
  */
 import { listIn, requestApi, useSessionToken } from './apiClient.ts';
-import { formatAmountMicro, formatClockTime, formatEnergyWh, formatPowerW, formatVoltageDv, shortAddress } from './displayUnits.ts';
+import { offersRoute } from './apiCapabilities.ts';
+import { formatAmountMicro, formatClockTime, formatEnergyWh, formatPowerAxisW, formatPowerW, formatVoltageDv, shortAddress } from './displayUnits.ts';
 import { h, replaceChildren } from './element.ts';
 import type { LiveFeed } from './liveFeed.ts';
 import { readTrade, type TradeView } from './marketActivity.ts';
@@ -16,6 +17,10 @@ import { findWallet, recallSession, rememberSession, signInWithWallet, type Wall
 
 const DAY_S = 24 * 3600;
 const READINGS_POLL_MS = 2_000;
+/** The household chart covers the last hour of samples: enough to see the day's shape without paging far. */
+const CHART_WINDOW_S = 3600;
+const READINGS_PAGE_SIZE = 2_000;
+const READINGS_MAX_PAGES = 5;
 
 /** One reading as `/api/v1/meters/:address/readings` returns it. */
 interface Reading {
@@ -92,7 +97,7 @@ export function mountHouseholdView(root: HTMLElement, feed: LiveFeed): () => voi
     );
     const cleanups: (() => void)[] = [];
     unmountSignedIn = () => cleanups.splice(0).forEach((cleanup) => cleanup());
-    void findMyMeters(active.address).then((addresses) => {
+    void findMyMeters().then((addresses) => {
       if (addresses === undefined) {
         showUnavailable(meterRegion, 'Your meters', 'the relay could not list meters');
         return;
@@ -113,26 +118,10 @@ export function mountHouseholdView(root: HTMLElement, feed: LiveFeed): () => voi
   return () => unmountSignedIn?.();
 }
 
-/**
- * The signed-in owner's meters: the owner-only listing when the relay has one, else the meters whose owner-only
- * seal history opens for this session.
- */
-async function findMyMeters(owner: string): Promise<string[] | undefined> {
+/** The signed-in owner's meters (`/api/v1/me/meters`), or undefined when the relay cannot say. */
+async function findMyMeters(): Promise<string[] | undefined> {
   const mine = await requestApi<unknown>('/api/v1/me/meters');
-  if (mine.ok) return listIn<{ address: string }>(mine.body, 'meters').map((meter) => meter.address);
-  const all = await requestApi<unknown>('/api/v1/meters?limit=200');
-  if (!all.ok) return undefined;
-  const meters = listIn<{ address: string; ownerAddress?: string }>(all.body, 'meters');
-  const declared = meters.filter((meter) => meter.ownerAddress?.toLowerCase() === owner);
-  if (declared.length > 0) return declared.map((meter) => meter.address);
-  const nowS = Math.floor(Date.now() / 1000);
-  const probes = await Promise.all(
-    meters.slice(0, 50).map(async (meter) => ({
-      address: meter.address,
-      isMine: (await requestApi<unknown>(`/api/v1/meters/${meter.address}/seals?from=${nowS - 3600}&to=${nowS + 60}`)).ok,
-    })),
-  );
-  return probes.filter((probe) => probe.isMine).map((probe) => probe.address);
+  return mine.ok ? listIn<{ address: string }>(mine.body, 'meters').map((meter) => meter.address) : undefined;
 }
 
 /** The panels of one owned meter. */
@@ -142,18 +131,19 @@ function mountMeterPanels(grid: HTMLElement, address: string, feed: LiveFeed): (
   const exported = figureTile('Exported (register)', 'household-export');
   const voltage = figureTile('Voltage', 'household-voltage');
   const chartBox = h('div', { class: 'chart', 'data-testid': 'household-chart' });
+  const chartNote = h('p', { class: 'muted chart-note' }, 'No readings in the last hour yet.');
   const tradesRegion = h('div', {});
   const earningsRegion = h('div', {});
   const certificatesRegion = h('div', {});
   const orderRegion = h('div', {});
   grid.append(
-    card(`Meter ${shortAddress(address)}`, { id: 'my-meter', wide: true, note: address }, h('div', { class: 'figures' }, power.element, imported.element, exported.element, voltage.element), chartBox),
+    card('My meter · last hour', { id: 'my-meter', wide: true, note: address }, h('div', { class: 'figures' }, power.element, imported.element, exported.element, voltage.element), chartBox, chartNote),
     card('My standing order', { id: 'my-order' }, orderRegion),
     card('Earnings and savings', { id: 'my-earnings', note: 'against the no-trading baseline' }, earningsRegion),
     card('My trades and settlements', { id: 'my-trades', wide: true }, tradesRegion),
     card('My certificates', { id: 'my-certificates', wide: true, note: 'platform attestations, not official Guarantees of Origin' }, certificatesRegion),
   );
-  const chart = new TimeSeriesChart(chartBox, [{ label: 'Power', colourVariable: '--accent', isFilled: true }], { windowS: DAY_S, formatValue: formatPowerW });
+  const chart = new TimeSeriesChart(chartBox, [{ label: 'Power (+ import / − export)', colourVariable: '--accent', isFilled: true }], { windowS: CHART_WINDOW_S, formatValue: formatPowerW, formatAxisValue: formatPowerAxisW });
   let lastSeq = -1;
 
   function showReading(reading: Reading): void {
@@ -164,13 +154,24 @@ function mountMeterPanels(grid: HTMLElement, address: string, feed: LiveFeed): (
     exported.show(formatEnergyWh(reading.exportWh), `at ${formatClockTime(reading.timeS)}`);
     voltage.show(formatVoltageDv(reading.voltageDv));
     chart.appendPoint(reading.timeS, [reading.powerW]);
+    chartNote.textContent = '';
   }
 
+  /** Reads the readings since `fromS`, page by page (`afterSeq` = `nextAfterSeq`), at most a few pages a call. */
   async function pollReadings(fromS: number): Promise<void> {
-    const nowS = Math.floor(Date.now() / 1000);
-    const result = await requestApi<unknown>(`/api/v1/meters/${address}/readings?from=${fromS}&to=${nowS + 60}&limit=1000`);
-    if (!result.ok) return;
-    for (const reading of listIn<Reading>(result.body, 'readings').sort((a, b) => a.seq - b.seq)) showReading(reading);
+    const toS = Math.floor(Date.now() / 1000) + 60;
+    let afterSeq = lastSeq >= 0 ? lastSeq : undefined;
+    for (let page = 0; page < READINGS_MAX_PAGES; page += 1) {
+      const cursor = afterSeq === undefined ? '' : `&afterSeq=${afterSeq}`;
+      const result = await requestApi<{ readings?: Reading[]; nextAfterSeq?: number | null }>(
+        `/api/v1/meters/${address}/readings?from=${fromS}&to=${toS}&limit=${READINGS_PAGE_SIZE}${cursor}`,
+      );
+      if (!result.ok) return;
+      for (const reading of listIn<Reading>(result.body, 'readings').sort((a, b) => a.seq - b.seq)) showReading(reading);
+      const next = result.body.nextAfterSeq;
+      if (typeof next !== 'number') return;
+      afterSeq = next;
+    }
   }
 
   const unsubscribe = feed.subscribe(`meter:${address}`, (message) => {
@@ -178,7 +179,7 @@ function mountMeterPanels(grid: HTMLElement, address: string, feed: LiveFeed): (
     if (typeof reading?.seq === 'number' && typeof reading.powerW === 'number') showReading(reading as Reading);
   });
   const nowS = Math.floor(Date.now() / 1000);
-  void pollReadings(nowS - DAY_S);
+  void pollReadings(nowS - CHART_WINDOW_S);
   let lastPollS = nowS;
   const poller = setInterval(() => {
     const fromS = lastPollS - 60;
@@ -191,15 +192,17 @@ function mountMeterPanels(grid: HTMLElement, address: string, feed: LiveFeed): (
   void loadCertificates();
 
   async function loadTrades(): Promise<void> {
-    const result = await requestApi<unknown>(`/api/v1/meters/${address}/trades?from=${nowS - 30 * DAY_S}&to=${nowS + 60}`);
-    const trades: TradeView[] = result.ok ? listIn<unknown>(result.body, 'trades').map(readTrade).filter((trade) => trade !== undefined) : [];
+    const result = (await offersRoute('GET', '/api/v1/meters/{address}/trades'))
+      ? await requestApi<unknown>(`/api/v1/meters/${address}/trades?from=${nowS - 30 * DAY_S}&to=${nowS + 60}`)
+      : undefined;
+    const trades: TradeView[] = result?.ok ? listIn<unknown>(result.body, 'trades').map(readTrade).filter((trade) => trade !== undefined) : [];
     if (trades.length === 0) {
       replaceChildren(tradesRegion, emptyState('household-trades-empty', 'No market intervals yet', 'Your trades and their settlement transactions appear here once your zone\'s market clears an interval with your orders in it.'));
       replaceChildren(earningsRegion, emptyState('household-earnings-empty', 'Nothing traded yet', 'Without trades your bill is the same as with the utility alone; the difference the market makes shows here.'));
       return;
     }
     replaceChildren(tradesRegion, tradesTable(trades));
-    const baseline = result.ok ? (result.body as { baselineDeltaMicro?: string | number }).baselineDeltaMicro : undefined;
+    const baseline = result?.ok ? (result.body as { baselineDeltaMicro?: string | number }).baselineDeltaMicro : undefined;
     const soldMicro = trades.filter((trade) => trade.seller.toLowerCase() === address).reduce((total, trade) => total + trade.amountMicro, 0n);
     const boughtMicro = trades.filter((trade) => trade.buyer.toLowerCase() === address).reduce((total, trade) => total + trade.amountMicro, 0n);
     const sold = figureTile('Earned from sales', 'household-earned');
@@ -212,8 +215,8 @@ function mountMeterPanels(grid: HTMLElement, address: string, feed: LiveFeed): (
   }
 
   async function loadCertificates(): Promise<void> {
-    const result = await requestApi<unknown>(`/api/v1/meters/${address}/certificates`);
-    const certificates = result.ok ? listIn<{ id: string | number; energyWh: number; startS: number; endS: number; isClaimed?: boolean }>(result.body, 'certificates') : [];
+    const result = (await offersRoute('GET', '/api/v1/meters/{address}/certificates')) ? await requestApi<unknown>(`/api/v1/meters/${address}/certificates`) : undefined;
+    const certificates = result?.ok ? listIn<{ id: string | number; energyWh: number; startS: number; endS: number; isClaimed?: boolean }>(result.body, 'certificates') : [];
     if (certificates.length === 0) {
       replaceChildren(certificatesRegion, emptyState('household-certificates-empty', 'No certificates yet', 'A certificate is minted for each settled interval of solar energy you sold; claim it to retire it for your own use.'));
       return;

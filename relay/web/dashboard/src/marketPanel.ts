@@ -51,8 +51,8 @@ export function createMarketPanel(): MarketPanel {
     const tradedWh = intervals.reduce((total, interval) => total + interval.tradedWh, 0);
     if (intervals.length === 0) {
       priceTile.show('—', 'no interval has cleared');
-      volumeTile.show(formatEnergyWh(0));
-      tradeCountTile.show('0');
+      volumeTile.show('—', 'nothing traded yet');
+      tradeCountTile.show('—', 'nothing traded yet');
       replaceChildren(
         body,
         emptyState(

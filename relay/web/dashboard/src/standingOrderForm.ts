@@ -4,6 +4,7 @@
  * (docs/trading_rules.md); the household only sets the limits.
  */
 import { requestApi } from './apiClient.ts';
+import { offersRoute } from './apiCapabilities.ts';
 import { h, replaceChildren } from './element.ts';
 import { emptyState } from './panel.ts';
 
@@ -26,9 +27,10 @@ export function centsPerKWhToMicro(text: string): number | null | 'invalid' {
 export function mountStandingOrderForm(region: HTMLElement, meter: string): () => void {
   const path = `/api/v1/meters/${meter}/standing-order`;
   let isMounted = true;
-  void requestApi<StandingOrder>(path).then((current) => {
+  void offersRoute('PUT', '/api/v1/meters/{address}/standing-order').then(async (isOffered) => {
+    const current = isOffered ? await requestApi<StandingOrder>(path) : undefined;
     if (!isMounted) return;
-    if (!current.ok && current.status === 404 && current.code !== 'no_standing_order') {
+    if (current === undefined) {
       replaceChildren(region, emptyState('household-order-closed', 'Standing orders are not open yet', 'This relay does not take orders yet; your meter is monitored and its readings are kept.'));
       return;
     }

@@ -58,15 +58,18 @@ export function mountStatusView(root: HTMLElement): () => void {
 
   async function poll(): Promise<void> {
     const nowS = Math.floor(Date.now() / 1000);
-    const [metricsResult, readyResult, metersResult] = await Promise.all([
+    const [metricsResult, ready, metersResult] = await Promise.all([
       requestApi<string>('/metrics', { as: 'text' }),
-      requestApi<unknown>('/health/ready'),
-      requestApi<unknown>('/api/v1/meters?limit=1000'),
+      // 503 carries the failing checks in its body: read it either way.
+      fetch('/health/ready', { headers: { accept: 'application/json' } })
+        .then(async (response) => ({ isReady: response.ok, body: (await response.json()) as unknown }))
+        .catch(() => ({ isReady: false, body: {} as unknown })),
+      requestApi<unknown>('/api/v1/meters?limit=500'),
     ]);
     if (!isMounted) return;
     const samples = metricsResult.ok ? parsePrometheusText(metricsResult.body) : [];
     showIngest(samples, metersResult.ok ? listIn<{ isActive?: boolean }>(metersResult.body, 'meters') : undefined);
-    showReadiness(readyResult.ok ? readyResult.body : readyResultBody(readyResult), readyResult.ok);
+    showReadiness(ready.body, ready.isReady);
     showRejections(samples);
     await showRejectionLog(nowS);
     const updated = root.querySelector('[data-testid="status-updated"]');
@@ -97,7 +100,8 @@ export function mountStatusView(root: HTMLElement): () => void {
   function showReadiness(body: unknown, isReady: boolean): void {
     const checks = readChecks(body);
     const chainCheck = checks.find((check) => /chain|rpc|anvil/i.test(check.name));
-    chain.show(chainCheck ? (chainCheck.isOk ? 'connected' : 'down') : 'not configured', chainCheck?.detail ?? 'no chain check reported', chainCheck && !chainCheck.isOk ? 'warning' : 'neutral');
+    if (chainCheck === undefined) chain.show('—', 'no chain connection configured');
+    else chain.show(chainCheck.isOk ? 'connected' : 'down', chainCheck.detail ?? chainCheck.name, chainCheck.isOk ? 'production' : 'warning');
     replaceChildren(
       readiness,
       h('li', { class: isReady ? 'check-ok' : 'check-bad' }, h('strong', {}, isReady ? 'Ready' : 'Not ready')),
@@ -161,14 +165,6 @@ export function mountStatusView(root: HTMLElement): () => void {
   };
 }
 
-function readyResultBody(result: { status: number; message: string }): unknown {
-  try {
-    return JSON.parse(result.message);
-  } catch {
-    return {};
-  }
-}
-
 /** The checks in a readiness body: `{checks: {name: {ok, detail}}}` or `{checks: [{name, ok}]}` or flat booleans. */
 function readChecks(body: unknown): { name: string; isOk: boolean; detail: string | undefined }[] {
   if (typeof body !== 'object' || body === null) return [];
@@ -177,12 +173,12 @@ function readChecks(body: unknown): { name: string; isOk: boolean; detail: strin
     ? container.map((entry: { name?: string }) => [String(entry?.name ?? '?'), entry])
     : Object.entries(container as Record<string, unknown>);
   return entries
-    .filter(([name]) => name !== 'status' && name !== 'ok' && name !== 'isReady')
+    .filter(([name]) => !['status', 'ok', 'isReady'].includes(name))
     .map(([name, value]) => {
       if (typeof value === 'boolean') return { name, isOk: value, detail: undefined };
       if (typeof value === 'string') return { name, isOk: /^(ok|up|ready|connected)$/i.test(value), detail: value };
-      const fields = (value ?? {}) as { ok?: boolean; isOk?: boolean; status?: string; detail?: string; message?: string; error?: string };
-      const isOk = fields.ok ?? fields.isOk ?? (fields.status !== undefined ? /^(ok|up|ready|connected)$/i.test(fields.status) : false);
+      const fields = (value ?? {}) as { ok?: boolean; isOk?: boolean; isHealthy?: boolean; status?: string; detail?: string; message?: string; error?: string };
+      const isOk = fields.isHealthy ?? fields.ok ?? fields.isOk ?? (fields.status !== undefined ? /^(ok|up|ready|connected)$/i.test(fields.status) : false);
       return { name, isOk, detail: fields.detail ?? fields.message ?? fields.error ?? fields.status };
     });
 }

@@ -26,7 +26,13 @@ export class TimeSeriesChart {
   constructor(
     container: HTMLElement,
     series: ChartSeries[],
-    private readonly options: { windowS: number; formatValue: (value: number) => string; heightPx?: number },
+    private readonly options: {
+      windowS: number;
+      formatValue: (value: number) => string;
+      /** Shorter labels for the value axis (default: `formatValue`). */
+      formatAxisValue?: (value: number) => string;
+      heightPx?: number;
+    },
   ) {
     this.values = series.map(() => []);
     const style = getComputedStyle(document.documentElement);
@@ -43,7 +49,7 @@ export class TimeSeriesChart {
         scales: { x: { time: true } },
         axes: [
           { ...axis, values: (_plot, ticks) => ticks.map((tick) => formatClockTime(tick).slice(0, 5)) },
-          { ...axis, size: 64, values: (_plot, ticks) => ticks.map((tick) => options.formatValue(tick)) },
+          { ...axis, size: 76, values: (_plot, ticks) => ticks.map((tick) => (options.formatAxisValue ?? options.formatValue)(tick)) },
         ],
         series: [
           { value: (_plot, timeS) => (timeS === null ? '—' : formatClockTime(timeS)) },

@@ -4,8 +4,9 @@
  * History comes from `/api/v1/zones/:zone/aggregates`; live values from the feed channel `zone:<id>`.
  */
 import { listIn, requestApi } from './apiClient.ts';
+import { offersRoute } from './apiCapabilities.ts';
 import { ASSUMED_GRID_CARBON_G_PER_KWH, computeCommunityFigures, energyFromPowerSeries } from './communityFigures.ts';
-import { formatClockTime, formatCo2Grams, formatEnergyWh, formatPowerW, formatShare, formatVoltageDv } from './displayUnits.ts';
+import { formatClockTime, formatCo2Grams, formatEnergyWh, formatPowerAxisW, formatPowerW, formatShare, formatVoltageDv } from './displayUnits.ts';
 import { h, replaceChildren } from './element.ts';
 import type { LiveFeed } from './liveFeed.ts';
 import { readClearedInterval, readTrade } from './marketActivity.ts';
@@ -26,19 +27,33 @@ export interface ZoneSummary {
   meterCount: number | undefined;
   /** Largest net flow the zone's connection should carry, W, when configured. */
   netFlowLimitW: number | undefined;
+  /** Whether the relay serves this zone's aggregates (enough meters for the privacy rule). */
+  hasAggregates: boolean;
+  minMetersPerAggregate: number | undefined;
 }
 
 /** Reads the zone list body into summaries. */
 export function readZoneList(body: unknown): ZoneSummary[] {
-  return listIn<unknown>(body, 'zones').flatMap((raw) => {
-    if (typeof raw === 'string') return [{ id: raw, name: raw, meterCount: undefined, netFlowLimitW: undefined }];
+  const minText = typeof body === 'object' && body !== null ? Number((body as { minMetersPerAggregate?: unknown }).minMetersPerAggregate) : Number.NaN;
+  const minMetersPerAggregate = Number.isFinite(minText) ? minText : undefined;
+  return listIn<unknown>(body, 'zones').flatMap((raw): ZoneSummary[] => {
+    if (typeof raw === 'string') return [{ id: raw, name: raw, meterCount: undefined, netFlowLimitW: undefined, hasAggregates: true, minMetersPerAggregate }];
     if (typeof raw !== 'object' || raw === null) return [];
     const fields = raw as Record<string, unknown>;
     const id = fields.id ?? fields.zone ?? fields.zoneId;
     if (typeof id !== 'string') return [];
     const count = Number(fields.meterCount ?? fields.meters);
     const limit = Number(fields.netFlowLimitW ?? fields.limitW ?? fields.maxNetFlowW);
-    return [{ id, name: typeof fields.name === 'string' ? fields.name : id, meterCount: Number.isFinite(count) ? count : undefined, netFlowLimitW: Number.isFinite(limit) && limit > 0 ? limit : undefined }];
+    return [
+      {
+        id,
+        name: typeof fields.name === 'string' ? fields.name : id,
+        meterCount: Number.isFinite(count) ? count : undefined,
+        netFlowLimitW: Number.isFinite(limit) && limit > 0 ? limit : undefined,
+        hasAggregates: fields.hasAggregates !== false,
+        minMetersPerAggregate,
+      },
+    ];
   });
 }
 
@@ -95,9 +110,9 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
     [
       { label: 'Production', colourVariable: '--production', isFilled: true },
       { label: 'Consumption', colourVariable: '--consumption' },
-      { label: 'Net flow', colourVariable: '--net' },
+      { label: 'Net flow (+ drawn / − fed back)', colourVariable: '--net' },
     ],
-    { windowS: DAY_S, formatValue: formatPowerW },
+    { windowS: DAY_S, formatValue: formatPowerW, formatAxisValue: formatPowerAxisW },
   );
   const history: ZoneAggregate[] = [];
   let latestVoltage: { minDv: number; maxDv: number } | undefined;
@@ -177,10 +192,17 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
     const toS = Math.floor(Date.now() / 1000);
     const fromS = toS - DAY_S;
     const encoded = encodeURIComponent(zone.id);
+    const [hasIntervals, hasTrades] = await Promise.all([
+      offersRoute('GET', '/api/v1/zones/{zone}/intervals'),
+      offersRoute('GET', '/api/v1/zones/{zone}/trades'),
+    ]);
+    const notOffered = Promise.resolve({ ok: false, status: 404, code: 'not_offered', message: '' } as const);
     const [aggregates, intervals, trades] = await Promise.all([
-      requestApi<unknown>(`/api/v1/zones/${encoded}/aggregates?from=${fromS}&to=${toS}`),
-      requestApi<unknown>(`/api/v1/zones/${encoded}/intervals?from=${fromS}&to=${toS}`),
-      requestApi<unknown>(`/api/v1/zones/${encoded}/trades?from=${fromS}&to=${toS}`),
+      zone.hasAggregates
+        ? requestApi<unknown>(`/api/v1/zones/${encoded}/aggregates?from=${fromS}&to=${toS}`)
+        : Promise.resolve({ ok: false, status: 403, code: 'aggregate_too_small', message: `Zone figures are shown once at least ${zone.minMetersPerAggregate ?? 5} meters report, so that no household can be singled out.` } as const),
+      hasIntervals ? requestApi<unknown>(`/api/v1/zones/${encoded}/intervals?from=${fromS}&to=${toS}`) : notOffered,
+      hasTrades ? requestApi<unknown>(`/api/v1/zones/${encoded}/trades?from=${fromS}&to=${toS}`) : notOffered,
     ]);
     if (aggregates.ok) {
       const points = listIn<unknown>(aggregates.body, 'aggregates', 'intervals', 'points')
@@ -201,7 +223,7 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
     } else {
       showUnavailable(chartNote, 'History', aggregates.message);
     }
-    // Market history: a relay without a market yet answers 404 — that is the "no market intervals yet" state.
+    // Market history: a relay that offers no market routes yet is in the "no market intervals yet" state.
     market.setHistory(
       intervals.ok ? listIn<unknown>(intervals.body, 'intervals').map(readClearedInterval).filter((entry) => entry !== undefined) : [],
       trades.ok ? listIn<unknown>(trades.body, 'trades').map(readTrade).filter((entry) => entry !== undefined) : [],

@@ -27,7 +27,7 @@ export interface ForecastOptions {
  *
  * @example forecastNextNetWh([...yesterday, ...today], { intervalsPerDay: 24 })
  */
-export function forecastNextNetWh(historyWh: readonly number[], options: ForecastOptions): number {
+export function forecastNextNetWh(historyWh: ArrayLike<number>, options: ForecastOptions): number {
   const t = historyWh.length;
   if (t === 0) return 0;
   const lastWh = historyWh[t - 1] as number;
@@ -51,7 +51,7 @@ export function forecastNextNetWh(historyWh: readonly number[], options: Forecas
  *
  * @example meanAbsoluteErrorWh([100, -200], [150, -100]) // → 75
  */
-export function meanAbsoluteErrorWh(actualWh: readonly number[], forecastWh: readonly number[]): number {
+export function meanAbsoluteErrorWh(actualWh: ArrayLike<number>, forecastWh: ArrayLike<number>): number {
   if (actualWh.length !== forecastWh.length) {
     throw new RangeError(`expected as many forecasts as actual values, got ${forecastWh.length} and ${actualWh.length}`);
   }

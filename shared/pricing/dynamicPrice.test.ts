@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultTradingParameters as params } from '../config/tradingParameters.ts';
-import { autoPriceMicroPerKWh, imbalanceBps, referencePriceMicroPerKWh, type TariffBand } from './dynamicPrice.ts';
+import { autoLimitMicroPerKWh, autoPriceMicroPerKWh, imbalanceBps, referencePriceMicroPerKWh, type TariffBand } from './dynamicPrice.ts';
 
 const band: TariffBand = { feedInTariffMicroPerKWh: 50_000, retailTariffMicroPerKWh: 300_000 };
 const auto = (supplyWh: number, demandWh: number, isPeakHour = false) => autoPriceMicroPerKWh({
@@ -40,6 +40,13 @@ test('property: the auto price stays in the band and rises with demand', () => {
     assert.ok(price >= band.feedInTariffMicroPerKWh && price <= band.retailTariffMicroPerKWh);
     assert.ok(auto(supply, demand + extra, isPeak) >= price);
   }), { numRuns: 300 });
+});
+
+test('auto limits leave room for the grid fees and stay in the band', () => {
+  assert.is(autoLimitMicroPerKWh('sell', 175_000, band, 30_000), 145_000);
+  assert.is(autoLimitMicroPerKWh('buy', 175_000, band, 30_000), 205_000);
+  assert.is(autoLimitMicroPerKWh('sell', 60_000, band, 30_000), 50_000);
+  assert.is(autoLimitMicroPerKWh('buy', 290_000, band, 30_000), 300_000);
 });
 
 test.run();

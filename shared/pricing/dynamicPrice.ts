@@ -9,10 +9,15 @@
  *   auto price  = clamp(⌊reference × (1 000 000 + s × imbalance) / 1 000 000⌋, feedIn, retail)
  *                 s = DYNAMIC_PRICING_SENSITIVITY in bps
  *
+ *   auto limit = max(feedIn, auto price − F) for a seller, min(retail, auto price + F) for a buyer,
+ *                 F = the grid fees an order may pay on its way to the root zone
+ *
  * So with s = 200 bps (0.02), each percentage point of excess demand (100 bps of imbalance) raises the auto
  * price by 2 % of the reference, each point of excess supply lowers it by 2 %, and the price never leaves the band:
- * an auto order is never worse than the utility.
+ * an auto order is never worse than the utility. The fee allowance F lets two auto orders cross in any zone
+ * (their effective limits after fees still meet), instead of both insisting on the same price.
  */
+import type { Side } from '../market/order.ts';
 
 /** The utility's fallback prices for the interval. */
 export interface TariffBand {
@@ -66,4 +71,14 @@ export function autoPriceMicroPerKWh(inputs: AutoPriceInputs): number {
   // Floor division (BigInt division truncates toward zero; a negative result is clamped to the band anyway).
   const price = numerator >= 0n ? Number(numerator / 1_000_000n) : -1;
   return Math.min(inputs.band.retailTariffMicroPerKWh, Math.max(inputs.band.feedInTariffMicroPerKWh, price));
+}
+
+/**
+ * The limit of an "auto" order: the auto price widened by the grid fees it may pay, kept in the band.
+ *
+ * @example autoLimitMicroPerKWh('sell', 175_000, band, 30_000) // → 145000
+ */
+export function autoLimitMicroPerKWh(side: Side, autoPriceMicroPerKWh: number, band: TariffBand, feeAllowanceMicroPerKWh: number): number {
+  if (side === 'sell') return Math.max(band.feedInTariffMicroPerKWh, autoPriceMicroPerKWh - feeAllowanceMicroPerKWh);
+  return Math.min(band.retailTariffMicroPerKWh, autoPriceMicroPerKWh + feeAllowanceMicroPerKWh);
 }

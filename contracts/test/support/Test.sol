@@ -11,11 +11,23 @@ abstract contract Test {
     /// @dev forge runs invariant tests only on contracts that expose this flag (forge-std `Test` sets it too).
     bool public IS_TEST = true;
 
+    address[] private _targetedContracts;
+
     error AssertionFailed(string what);
     error AssertionFailedUint(string what, uint256 left, uint256 right);
     error AssertionFailedBytes32(string what, bytes32 left, bytes32 right);
     error AssertionFailedAddress(string what, address left, address right);
     error AssertionFailedBytes(string what, bytes left, bytes right);
+
+    /// @dev Restricts invariant fuzzing to the given handler (forge reads `targetContracts()`, as forge-std's
+    /// StdInvariant exposes it).
+    function targetContract(address target) internal {
+        _targetedContracts.push(target);
+    }
+
+    function targetContracts() public view returns (address[] memory) {
+        return _targetedContracts;
+    }
 
     function assertTrue(bool condition, string memory what) internal pure {
         if (!condition) revert AssertionFailed(what);

@@ -31,11 +31,4 @@ interface Vm {
     function stopBroadcast() external;
     function envUint(string calldata name) external view returns (uint256);
     function envOr(string calldata name, uint256 defaultValue) external view returns (uint256);
-    function targetContract(address target) external;
-    function targetSelector(FuzzSelector calldata selector) external;
-}
-
-struct FuzzSelector {
-    address addr;
-    bytes4[] selectors;
 }

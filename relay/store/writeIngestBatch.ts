@@ -1,0 +1,290 @@
+/**
+ * The ingest write path: one transaction per batch holding the new samples and seals (one multi-row statement
+ * each, `ON CONFLICT DO NOTHING`), the rejections, the meters' statuses, the chain heads and gaps, and the
+ * interval aggregates. Idempotent: writing the same batch twice stores every record once. When this resolves
+ * the batch is durable and its messages may be acknowledged to the broker.
+ */
+import { sql } from 'drizzle-orm';
+import type { MeterRecord, SampleRecord, SealRecord } from '../../shared/protocol/recordTypes.ts';
+import { type ChainHeadState, linkKey } from './chainContext.ts';
+import { payloadExcerpt } from './payloadExcerpt.ts';
+import { queryRows } from './queryRows.ts';
+import type { RelayDatabase } from './relayDatabase.ts';
+import { chainGaps, chainHeads, meterIntervals, meterStatus, meters, rejections, samples, seals, zoneIntervals } from './schema.ts';
+
+/** A record that passed every check and is to be stored. */
+export interface AcceptedRecord {
+  record: MeterRecord;
+  digest: string;
+  zone: string;
+  isRegisteredMeter: boolean;
+  topic: string;
+  /** The original payload, kept to write an excerpt should the insert reveal a conflict. */
+  payload: Uint8Array;
+}
+
+export interface RejectionRow {
+  topic: string;
+  meter: string | null;
+  seq: number | null;
+  code: string;
+  reason: string;
+  payloadExcerpt: string;
+  payloadBytes: number;
+}
+
+export interface StatusRow {
+  meter: string;
+  state: string;
+  seq: number;
+  queued: number;
+  dropped: number;
+  uptimeS: number;
+}
+
+export interface IngestWrite {
+  accepted: AcceptedRecord[];
+  rejections: RejectionRow[];
+  statuses: StatusRow[];
+  /** Meters first seen on the wire under the `accept` policy: inserted with `is_registered = false`. */
+  unregisteredMeters: string[];
+  /** Chain heads as loaded before the checks (for gap detection). */
+  priorHeads: ReadonlyMap<string, ChainHeadState>;
+}
+
+export interface GapRow {
+  meter: string;
+  fromSeq: number;
+  toSeq: number;
+}
+
+export interface IngestWriteResult {
+  stored: AcceptedRecord[];
+  /** Found already stored with the same digest by the insert itself (a concurrent relay won the race). */
+  duplicates: AcceptedRecord[];
+  /** Conflicts found by the insert (`chain_fork`, `interval_resealed`), stored as rejections in this transaction. */
+  lateRejections: RejectionRow[];
+  gaps: GapRow[];
+}
+
+/** Bound on rows scanned to advance a chain's contiguous head past a filled gap. */
+const CONTIGUOUS_SCAN_LIMIT = 5000;
+
+function sampleRow(accepted: AcceptedRecord) {
+  const record = accepted.record as SampleRecord;
+  return {
+    meter: record.meter,
+    seq: record.seq,
+    timeS: record.timeS,
+    importWh: record.importWh,
+    exportWh: record.exportWh,
+    powerW: record.powerW,
+    voltageDv: record.voltageDv,
+    currentMa: record.currentMa,
+    powerFactorPermille: record.powerFactorPermille,
+    prev: record.prev,
+    digest: accepted.digest,
+  };
+}
+
+function sealRow(accepted: AcceptedRecord) {
+  const record = accepted.record as SealRecord;
+  return {
+    meter: record.meter,
+    seq: record.seq,
+    startS: record.startS,
+    endS: record.endS,
+    importStartWh: record.importStartWh,
+    importEndWh: record.importEndWh,
+    exportStartWh: record.exportStartWh,
+    exportEndWh: record.exportEndWh,
+    sampleCount: record.sampleCount,
+    sig: record.sig,
+    prev: record.prev,
+    digest: accepted.digest,
+  };
+}
+
+const byMeterSeq = (a: AcceptedRecord, b: AcceptedRecord) => (a.record.meter < b.record.meter ? -1 : a.record.meter > b.record.meter ? 1 : a.record.seq - b.record.seq);
+
+/** Writes one checked batch in one transaction. */
+export async function writeIngestBatch(db: RelayDatabase, write: IngestWrite): Promise<IngestWriteResult> {
+  // Rows in (meter, seq) order so that concurrent relays take row locks in the same order.
+  const sampleRecords = write.accepted.filter((a) => a.record.kind === 'sample').sort(byMeterSeq);
+  const sealRecords = write.accepted.filter((a) => a.record.kind === 'seal').sort(byMeterSeq);
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as RelayDatabase;
+    if (write.unregisteredMeters.length > 0) {
+      await t.insert(meters).values([...new Set(write.unregisteredMeters)].sort().map((address) => ({ address, isRegistered: false }))).onConflictDoNothing();
+    }
+    const insertedKeys = new Set<string>();
+    if (sampleRecords.length > 0) {
+      const rows = await t.insert(samples).values(sampleRecords.map(sampleRow)).onConflictDoNothing().returning({ meter: samples.meter, seq: samples.seq });
+      for (const row of rows) insertedKeys.add(linkKey(row.meter, row.seq));
+    }
+    if (sealRecords.length > 0) {
+      const rows = await t.insert(seals).values(sealRecords.map(sealRow)).onConflictDoNothing().returning({ meter: seals.meter, seq: seals.seq });
+      for (const row of rows) insertedKeys.add(linkKey(row.meter, row.seq));
+    }
+    const stored: AcceptedRecord[] = [];
+    const conflicted: AcceptedRecord[] = [];
+    for (const accepted of write.accepted) (insertedKeys.has(linkKey(accepted.record.meter, accepted.record.seq)) ? stored : conflicted).push(accepted);
+
+    const duplicates: AcceptedRecord[] = [];
+    const lateRejections: RejectionRow[] = [];
+    if (conflicted.length > 0) {
+      const existing = await queryRows<{ meter: string; seq: unknown; digest: string }>(
+        t,
+        sql`WITH k AS (SELECT * FROM unnest(${sql.param(conflicted.map((a) => a.record.meter))}::text[], ${sql.param(conflicted.map((a) => a.record.seq))}::bigint[]) AS k(meter, seq))
+            SELECT s.meter, s.seq, s.digest FROM samples s JOIN k USING (meter, seq) UNION ALL SELECT e.meter, e.seq, e.digest FROM seals e JOIN k USING (meter, seq)`,
+      );
+      const digestAt = new Map(existing.map((row) => [linkKey(row.meter, Number(row.seq)), row.digest]));
+      for (const accepted of conflicted) {
+        const storedDigest = digestAt.get(linkKey(accepted.record.meter, accepted.record.seq));
+        if (storedDigest === accepted.digest) {
+          duplicates.push(accepted);
+          continue;
+        }
+        const isFork = storedDigest !== undefined;
+        lateRejections.push({
+          topic: accepted.topic,
+          meter: accepted.record.meter,
+          seq: accepted.record.seq,
+          code: isFork ? 'chain_fork' : 'interval_resealed',
+          reason: isFork
+            ? `seq ${accepted.record.seq} is already stored with digest ${storedDigest}, got ${accepted.digest}`
+            : `a seal for interval start ${(accepted.record as SealRecord).startS} is already stored`,
+          payloadExcerpt: payloadExcerpt(accepted.payload),
+          payloadBytes: accepted.payload.length,
+        });
+      }
+    }
+
+    const allRejections = [...write.rejections, ...lateRejections];
+    if (allRejections.length > 0) await t.insert(rejections).values(allRejections);
+
+    if (write.statuses.length > 0) {
+      const latest = new Map(write.statuses.map((status) => [status.meter, status]));
+      await t
+        .insert(meterStatus)
+        .values([...latest.values()].sort((a, b) => (a.meter < b.meter ? -1 : 1)).map((status) => ({ ...status, receivedAt: new Date() })))
+        .onConflictDoUpdate({
+          target: meterStatus.meter,
+          set: { state: sql`excluded.state`, seq: sql`excluded.seq`, queued: sql`excluded.queued`, dropped: sql`excluded.dropped`, uptimeS: sql`excluded.uptime_s`, receivedAt: sql`excluded.received_at` },
+        });
+    }
+
+    const gaps = await updateChainHeads(t, stored, write.priorHeads);
+    await addIntervalAggregates(t, stored.filter((a) => a.record.kind === 'seal'));
+    return { stored, duplicates, lateRejections, gaps };
+  });
+}
+
+/** Advances each touched meter's head and records the gaps that the new records open. */
+async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], priorHeads: ReadonlyMap<string, ChainHeadState>): Promise<GapRow[]> {
+  const byMeter = new Map<string, AcceptedRecord[]>();
+  for (const accepted of stored) {
+    const list = byMeter.get(accepted.record.meter);
+    if (list === undefined) byMeter.set(accepted.record.meter, [accepted]);
+    else list.push(accepted);
+  }
+  const heads: (typeof chainHeads.$inferInsert)[] = [];
+  const gaps: GapRow[] = [];
+  for (const [meter, list] of [...byMeter].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    list.sort((a, b) => a.record.seq - b.record.seq);
+    const prior = priorHeads.get(meter);
+    let lastKnown = prior?.lastSeq ?? -1;
+    let contiguous = prior?.contiguousSeq ?? -1;
+    let last = list[0]!;
+    let lastSeal: AcceptedRecord | undefined;
+    for (const accepted of list) {
+      const seq = accepted.record.seq;
+      if (seq > lastKnown + 1) gaps.push({ meter, fromSeq: lastKnown + 1, toSeq: seq - 1 });
+      if (seq === contiguous + 1) contiguous = seq;
+      if (seq > lastKnown) lastKnown = seq;
+      if (seq >= last.record.seq) last = accepted;
+      if (accepted.record.kind === 'seal') lastSeal = accepted;
+    }
+    if (lastKnown > contiguous) contiguous = await scanContiguous(t, meter, contiguous);
+    const seal = lastSeal?.record as SealRecord | undefined;
+    heads.push({
+      meter,
+      lastSeq: last.record.seq,
+      lastDigest: last.digest,
+      contiguousSeq: contiguous,
+      lastSealSeq: seal?.seq ?? null,
+      lastSealImportEndWh: seal?.importEndWh ?? null,
+      lastSealExportEndWh: seal?.exportEndWh ?? null,
+      updatedAt: new Date(),
+    });
+  }
+  if (heads.length > 0) {
+    // Monotone merge: two relays writing one meter's head concurrently both move it forward, never back.
+    await t
+      .insert(chainHeads)
+      .values(heads)
+      .onConflictDoUpdate({
+        target: chainHeads.meter,
+        set: {
+          lastDigest: sql`CASE WHEN excluded.last_seq > chain_heads.last_seq THEN excluded.last_digest ELSE chain_heads.last_digest END`,
+          lastSeq: sql`GREATEST(chain_heads.last_seq, excluded.last_seq)`,
+          contiguousSeq: sql`GREATEST(chain_heads.contiguous_seq, excluded.contiguous_seq)`,
+          lastSealSeq: sql`CASE WHEN excluded.last_seal_seq IS NOT NULL AND (chain_heads.last_seal_seq IS NULL OR excluded.last_seal_seq > chain_heads.last_seal_seq) THEN excluded.last_seal_seq ELSE chain_heads.last_seal_seq END`,
+          lastSealImportEndWh: sql`CASE WHEN excluded.last_seal_seq IS NOT NULL AND (chain_heads.last_seal_seq IS NULL OR excluded.last_seal_seq > chain_heads.last_seal_seq) THEN excluded.last_seal_import_end_wh ELSE chain_heads.last_seal_import_end_wh END`,
+          lastSealExportEndWh: sql`CASE WHEN excluded.last_seal_seq IS NOT NULL AND (chain_heads.last_seal_seq IS NULL OR excluded.last_seal_seq > chain_heads.last_seal_seq) THEN excluded.last_seal_export_end_wh ELSE chain_heads.last_seal_export_end_wh END`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      });
+  }
+  if (gaps.length > 0) await t.insert(chainGaps).values(gaps).onConflictDoNothing();
+  return gaps;
+}
+
+/** Walks the stored seqs above `contiguous` (this transaction sees its own inserts) while they follow on. */
+async function scanContiguous(t: RelayDatabase, meter: string, contiguous: number): Promise<number> {
+  const rows = await queryRows<{ seq: unknown }>(
+    t,
+    sql`SELECT seq FROM (SELECT seq FROM samples WHERE meter = ${meter} AND seq > ${contiguous} UNION ALL SELECT seq FROM seals WHERE meter = ${meter} AND seq > ${contiguous}) s ORDER BY seq LIMIT ${CONTIGUOUS_SCAN_LIMIT}`,
+  );
+  let head = contiguous;
+  for (const row of rows) {
+    if (Number(row.seq) !== head + 1) break;
+    head += 1;
+  }
+  return head;
+}
+
+/** Per-meter interval rows for new seals, and their sums added into the zone rows. */
+async function addIntervalAggregates(t: RelayDatabase, storedSeals: AcceptedRecord[]): Promise<void> {
+  if (storedSeals.length === 0) return;
+  const rows = storedSeals.map((accepted) => {
+    const seal = accepted.record as SealRecord;
+    return { meter: seal.meter, zone: accepted.zone, startS: seal.startS, endS: seal.endS, importWh: seal.importEndWh - seal.importStartWh, exportWh: seal.exportEndWh - seal.exportStartWh, sealSeq: seal.seq };
+  });
+  const inserted = await t.insert(meterIntervals).values(rows).onConflictDoNothing().returning();
+  const byZone = new Map<string, typeof zoneIntervals.$inferInsert>();
+  for (const row of inserted) {
+    const key = `${row.zone}|${row.startS}`;
+    const sum = byZone.get(key);
+    if (sum === undefined) byZone.set(key, { zone: row.zone, startS: row.startS, endS: row.endS, importWh: row.importWh, exportWh: row.exportWh, meterCount: 1 });
+    else {
+      sum.importWh += row.importWh;
+      sum.exportWh += row.exportWh;
+      sum.meterCount += 1;
+      if (row.endS > sum.endS) sum.endS = row.endS;
+    }
+  }
+  if (byZone.size === 0) return;
+  await t
+    .insert(zoneIntervals)
+    .values([...byZone.values()].sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : a.startS - b.startS)))
+    .onConflictDoUpdate({
+      target: [zoneIntervals.zone, zoneIntervals.startS],
+      set: {
+        importWh: sql`zone_intervals.import_wh + excluded.import_wh`,
+        exportWh: sql`zone_intervals.export_wh + excluded.export_wh`,
+        meterCount: sql`zone_intervals.meter_count + excluded.meter_count`,
+        endS: sql`GREATEST(zone_intervals.end_s, excluded.end_s)`,
+      },
+    });
+}

@@ -175,6 +175,7 @@ function mountMeterPanels(grid: HTMLElement, address: string, feed: LiveFeed): (
   }
 
   const unsubscribe = feed.subscribe(`meter:${address}`, (message) => {
+    if (message.type !== 'meter-sample') return;
     const reading = message.data as Partial<Reading>;
     if (typeof reading?.seq === 'number' && typeof reading.powerW === 'number') showReading(reading as Reading);
   });

@@ -114,7 +114,7 @@ export function createMarketPanel(): MarketPanel {
       render();
     },
     applyFeedMessage(type, data) {
-      if (type === 'clearing' || type === 'interval' || type === 'market.cleared') {
+      if (type === 'interval-cleared' || type === 'clearing') {
         const interval = readClearedInterval(data);
         if (interval === undefined) return true;
         const existing = intervals.findIndex((entry) => entry.startS === interval.startS);
@@ -123,7 +123,7 @@ export function createMarketPanel(): MarketPanel {
         render();
         return true;
       }
-      if (type === 'trade' || type === 'settlement' || type === 'market.trade' || type === 'market.settled') {
+      if (type === 'trade' || type === 'trades' || type === 'settled' || type === 'settlement') {
         const list = Array.isArray(data) ? data : [data];
         for (const raw of list) {
           const trade = readTrade(raw);

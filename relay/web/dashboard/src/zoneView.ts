@@ -175,11 +175,12 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
     chartNote.textContent = '';
   }
 
+  // Market events travel on their own public channel (docs/api.md §"Live feed"): `market:<zone>`.
+  const unsubscribeMarket = feed.subscribe(`market:${zone.id}`, (message) => {
+    if (market.applyFeedMessage(message.type, message.data)) showCommunity();
+  });
   const unsubscribe = feed.subscribe(`zone:${zone.id}`, (message) => {
-    if (market.applyFeedMessage(message.type, message.data)) {
-      showCommunity();
-      return;
-    }
+    if (message.type !== 'zone-aggregate' && message.type !== 'aggregate') return;
     const aggregate = readZoneAggregate(message.data, timeSecondsOf(message.ts));
     if (aggregate === undefined) return;
     addPoint(aggregate);
@@ -233,6 +234,7 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
 
   return () => {
     unsubscribe();
+    unsubscribeMarket();
     chart.destroy();
     market.destroy();
   };

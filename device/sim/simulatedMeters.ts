@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import type { ProvisionDefaults } from '../src/boot/provisionSettings.ts';
 import { buildStorageFiles } from '../src/boot/provisionSettings.ts';
+import { QUEUE_PREFIX } from '../src/boot/storedSettings.ts';
+import { openStorageRing } from '../src/queue/storageRing.ts';
 import { loadFirmwareBundle } from './firmwareBundle.ts';
 import type { HouseholdProfile } from './householdProfile.ts';
 import { cityLearnProfile, syntheticProfile } from './householdProfile.ts';
@@ -74,6 +76,8 @@ export interface SimulatedMeter {
   powerOff(): void;
   /** Boots the firmware again from its flash, as after a power cut. */
   powerOn(): void;
+  /** Highest seq the meter has written to its flash queue (−1 before the first record). */
+  writtenSeq(): number;
 }
 
 export interface SimulatedFleet {
@@ -165,6 +169,10 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
       },
       powerOn() {
         if (context === undefined) boot();
+      },
+      writtenSeq() {
+        const ring = openStorageRing(storage, { prefix: QUEUE_PREFIX, chunkBytes: 1, maxChunks: 1 });
+        return ring.lastEntry()?.seq ?? -1;
       },
     });
   }

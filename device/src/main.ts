@@ -130,7 +130,8 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
     );
   }
 
-  const windowState = newWindowState(restored.registers, measure.sampleSeconds, (3 * measure.burstPeriodMs) / 1000 + 1);
+  // A stall up to a sample period is bridged with the last reading; a longer one is a gap, never filled in.
+  const windowState = newWindowState(restored.registers, measure.sampleSeconds, measure.sampleSeconds + (3 * measure.burstPeriodMs) / 1000);
   const offsets = newOffsetState();
   function measureOnce(): void {
     const burst = sensor.source();

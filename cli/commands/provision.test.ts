@@ -19,7 +19,7 @@ test('--dry-run prints the address of the key and a snippet that writes pet.key 
   }
   assert.is(code, 0);
   assert.match(output, 'meter address 0x7e99cb369c7f35e143ff2c406008b2f4eb780af2');
-  assert.match(output, 's.write("pet.key", "0xf53f2892a419fac696b714c90665590e187d82d629f57a04daa7596dfaa32da3");');
+  assert.match(output, 's.write("pet.key", "f53f2892a419fac696b714c90665590e187d82d629f57a04daa7596dfaa32da3");');
   assert.match(output, '\\"host\\":\\"10.0.0.2\\"');
 });
 

@@ -88,12 +88,16 @@ async function runTypeScriptTests() {
 
 async function runSolidityTests() {
   if (!existsSync(join(root, 'scripts/forge.js'))) return { passed: 0, failed: 0, ran: false };
+  // Formatting is part of the contract code's review: `forge fmt --check` counts as one test.
+  const format = await runCommand(process.execPath, ['scripts/forge.js', 'fmt', '--check'], { timeoutMs: 120_000, label: 'forge fmt --check' });
+  const formatFailed = format.code === 0 ? 0 : 1;
+  process.stdout.write(`${formatFailed ? 'FAIL' : 'ok  '} forge fmt --check\n`);
   const result = await runCommand(process.execPath, ['scripts/forge.js', 'test'], { timeoutMs: 15 * 60 * 1000, label: 'forge test' });
   const plain = result.output.replace(/\x1b\[[0-9;]*m/g, '');
   const summary = /Ran \d+ test suites?.*?(\d+) tests? passed, (\d+) failed/.exec(plain);
   const passed = Number(summary?.[1] ?? 0);
   const failed = Number(summary?.[2] ?? 0) + (result.code !== 0 && Number(summary?.[2] ?? 0) === 0 ? 1 : 0);
-  return { passed, failed, ran: true };
+  return { passed: passed + (1 - formatFailed), failed: failed + formatFailed, ran: true };
 }
 
 const started = Date.now();

@@ -39,7 +39,7 @@ test('200 meters publish to Mosquitto: every record decodes, every seal verifies
     await new Promise((resolve) => setTimeout(resolve, RUN_MS));
     const written = fleet.meters.map((meter) => meter.writtenSeq());
     const isDelivered = () => fleet.meters.every((meter, i) => (collector.records.get(meter.address)?.size ?? 0) >= written[i]! + 1);
-    await waitFor(isDelivered, 20000);
+    await waitFor(isDelivered, 40000);
     const elapsedS = (Date.now() - startedMs) / 1000;
     const total = written.reduce((sum, seq) => sum + seq + 1, 0);
     let seals = 0;

@@ -17,7 +17,7 @@ import { fillSide } from './fillSide.ts';
 import { netSelfTrades, type NettedVolume } from './netSelfTrades.ts';
 import type { BookEntry } from './order.ts';
 import { pairFills } from './pairFills.ts';
-import { sortByPriority } from './sortBook.ts';
+import { sortByPriority, type SortedSide } from './sortBook.ts';
 import type { Trade } from './trade.ts';
 
 /** How a zone is cleared. */
@@ -42,27 +42,25 @@ export interface ZoneClearing {
   readonly remainders: readonly BookEntry[];
 }
 
-function crossingQuantityWh(
-  offers: readonly BookEntry[], offerOrder: Uint32Array, bids: readonly BookEntry[], bidOrder: Uint32Array, thresholdWh: number,
-): number {
+function crossingQuantityWh(offers: SortedSide, bids: SortedSide, thresholdWh: number): number {
+  const offerWh = offers.energiesWh;
+  const bidWh = bids.energiesWh;
   let quantityWh = 0;
   let i = 0;
   let j = 0;
   let offerLeftWh = 0;
   let bidLeftWh = 0;
   for (;;) {
-    while (offerLeftWh === 0 && i < offerOrder.length) {
-      const energyWh = (offers[offerOrder[i++] as number] as BookEntry).energyWh;
+    while (offerLeftWh === 0 && i < offerWh.length) {
+      const energyWh = offerWh[i++] as number;
       if (energyWh >= thresholdWh) offerLeftWh = energyWh;
     }
-    while (bidLeftWh === 0 && j < bidOrder.length) {
-      const energyWh = (bids[bidOrder[j++] as number] as BookEntry).energyWh;
+    while (bidLeftWh === 0 && j < bidWh.length) {
+      const energyWh = bidWh[j++] as number;
       if (energyWh >= thresholdWh) bidLeftWh = energyWh;
     }
     if (offerLeftWh === 0 || bidLeftWh === 0) return quantityWh;
-    const offer = offers[offerOrder[i - 1] as number] as BookEntry;
-    const bid = bids[bidOrder[j - 1] as number] as BookEntry;
-    if (offer.limitMicroPerKWh > bid.limitMicroPerKWh) return quantityWh;
+    if ((offers.limitsMicroPerKWh[i - 1] as number) > (bids.limitsMicroPerKWh[j - 1] as number)) return quantityWh;
     const stepWh = Math.min(offerLeftWh, bidLeftWh);
     quantityWh += stepWh;
     offerLeftWh -= stepWh;
@@ -83,64 +81,72 @@ export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptio
   const offers: BookEntry[] = [];
   const bids: BookEntry[] = [];
   for (const entry of netEntries) (entry.order.side === 'sell' ? offers : bids).push(entry);
-  const offerOrder = sortByPriority(offers, 'sell');
-  const bidOrder = sortByPriority(bids, 'buy');
+  const offerSide = sortByPriority(offers, 'sell');
+  const bidSide = sortByPriority(bids, 'buy');
 
-  let quantityWh = crossingQuantityWh(offers, offerOrder, bids, bidOrder, thresholdWh);
-  let offerFill = fillSide(offers, offerOrder, quantityWh, thresholdWh);
-  let bidFill = fillSide(bids, bidOrder, quantityWh, thresholdWh);
+  let quantityWh = crossingQuantityWh(offerSide, bidSide, thresholdWh);
+  let offerFill = fillSide(offerSide, quantityWh, thresholdWh);
+  let bidFill = fillSide(bidSide, quantityWh, thresholdWh);
   while (offerFill.allocatedWh !== bidFill.allocatedWh) {
     quantityWh = Math.min(offerFill.allocatedWh, bidFill.allocatedWh);
-    offerFill = fillSide(offers, offerOrder, quantityWh, thresholdWh);
-    bidFill = fillSide(bids, bidOrder, quantityWh, thresholdWh);
+    offerFill = fillSide(offerSide, quantityWh, thresholdWh);
+    bidFill = fillSide(bidSide, quantityWh, thresholdWh);
   }
 
-  const pairs = pairFills(offerOrder, offerFill.fillsWh, bidOrder, bidFill.fillsWh, thresholdWh);
+  const pairs = pairFills(offerFill.fillsWh, bidFill.fillsWh, thresholdWh);
   const soldWh = new Float64Array(offers.length);
   const boughtWh = new Float64Array(bids.length);
   let marginalOffer = -Infinity;
   let marginalBid = Infinity;
   let clearedWh = 0;
-  for (const pair of pairs) {
-    soldWh[pair.sellIndex] = (soldWh[pair.sellIndex] as number) + pair.energyWh;
-    boughtWh[pair.buyIndex] = (boughtWh[pair.buyIndex] as number) + pair.energyWh;
-    marginalOffer = Math.max(marginalOffer, (offers[pair.sellIndex] as BookEntry).limitMicroPerKWh);
-    marginalBid = Math.min(marginalBid, (bids[pair.buyIndex] as BookEntry).limitMicroPerKWh);
-    clearedWh += pair.energyWh;
+  for (let k = 0; k < pairs.count; k += 1) {
+    const sellPosition = pairs.sellPosition[k] as number;
+    const buyPosition = pairs.buyPosition[k] as number;
+    const energyWh = pairs.energyWh[k] as number;
+    soldWh[sellPosition] = (soldWh[sellPosition] as number) + energyWh;
+    boughtWh[buyPosition] = (boughtWh[buyPosition] as number) + energyWh;
+    marginalOffer = Math.max(marginalOffer, offerSide.limitsMicroPerKWh[sellPosition] as number);
+    marginalBid = Math.min(marginalBid, bidSide.limitsMicroPerKWh[buyPosition] as number);
+    clearedWh += energyWh;
   }
-  const priceMicroPerKWh = pairs.length === 0 ? null : clearingPriceFor(options.rule, marginalOffer, marginalBid);
+  const priceMicroPerKWh = pairs.count === 0 ? null : clearingPriceFor(options.rule, marginalOffer, marginalBid);
 
   const trades: Trade[] = [];
   if (priceMicroPerKWh !== null) {
-    for (const pair of pairs) {
-      const offer = offers[pair.sellIndex] as BookEntry;
-      const bid = bids[pair.buyIndex] as BookEntry;
+    for (let k = 0; k < pairs.count; k += 1) {
+      const sellIndex = offerSide.order[pairs.sellPosition[k] as number] as number;
+      const buyIndex = bidSide.order[pairs.buyPosition[k] as number] as number;
+      const energyWh = pairs.energyWh[k] as number;
+      const sellerFeeMicroPerKWh = offerSide.feesMicroPerKWh[sellIndex] as number;
+      const buyerFeeMicroPerKWh = bidSide.feesMicroPerKWh[buyIndex] as number;
       trades.push({
         zoneId: options.zoneId,
-        sellOrderId: offer.order.id,
-        buyOrderId: bid.order.id,
-        seller: offer.order.participant,
-        buyer: bid.order.participant,
-        energyWh: pair.energyWh,
+        sellOrderId: offerSide.ids[sellIndex] as string,
+        buyOrderId: bidSide.ids[buyIndex] as string,
+        seller: offerSide.participants[sellIndex] as string,
+        buyer: bidSide.participants[buyIndex] as string,
+        energyWh,
         priceMicroPerKWh,
-        amountMicro: amountMicroFloor(pair.energyWh, priceMicroPerKWh),
-        sellerFeeMicroPerKWh: offer.feeMicroPerKWh,
-        buyerFeeMicroPerKWh: bid.feeMicroPerKWh,
-        sellerFeeMicro: amountMicroFloor(pair.energyWh, offer.feeMicroPerKWh),
-        buyerFeeMicro: amountMicroFloor(pair.energyWh, bid.feeMicroPerKWh),
+        amountMicro: amountMicroFloor(energyWh, priceMicroPerKWh),
+        sellerFeeMicroPerKWh,
+        buyerFeeMicroPerKWh,
+        sellerFeeMicro: amountMicroFloor(energyWh, sellerFeeMicroPerKWh),
+        buyerFeeMicro: amountMicroFloor(energyWh, buyerFeeMicroPerKWh),
       });
     }
   }
 
   const remainders: BookEntry[] = [];
-  const collect = (side: readonly BookEntry[], order: Uint32Array, tradedWh: Float64Array) => {
-    for (const index of order) {
-      const entry = side[index] as BookEntry;
-      const leftWh = entry.energyWh - (tradedWh[index] as number);
-      if (leftWh > 0) remainders.push(leftWh === entry.energyWh ? entry : { ...entry, energyWh: leftWh });
+  const collect = (entriesOfSide: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array) => {
+    for (let k = 0; k < side.order.length; k += 1) {
+      const traded = tradedWh[k] as number;
+      const leftWh = (side.energiesWh[k] as number) - traded;
+      if (leftWh <= 0) continue;
+      const entry = entriesOfSide[side.order[k] as number] as BookEntry;
+      remainders.push(traded === 0 ? entry : { ...entry, energyWh: leftWh });
     }
   };
-  collect(offers, offerOrder, soldWh);
-  collect(bids, bidOrder, boughtWh);
+  collect(offers, offerSide, soldWh);
+  collect(bids, bidSide, boughtWh);
   return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh, trades, netted, remainders };
 }

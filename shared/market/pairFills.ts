@@ -6,39 +6,45 @@
  * or to the utility). Each dropped piece is < T and there are at most (sellers + buyers − 1) of them.
  */
 
-/** One seller–buyer pair, by entry index in the seller and buyer arrays. */
-export interface FillPair {
-  readonly sellIndex: number;
-  readonly buyIndex: number;
-  readonly energyWh: number;
+/**
+ * The pairs as parallel typed arrays (no object per pair): pair k is the seller at priority position
+ * `sellPosition[k]` and the buyer at `buyPosition[k]`.
+ */
+export interface FillPairs {
+  readonly count: number;
+  readonly sellPosition: Uint32Array;
+  readonly buyPosition: Uint32Array;
+  readonly energyWh: Float64Array;
 }
 
 /**
- * @param sellPriority seller indices, best first; `sellFillsWh[i]` the fill of seller i
- * @param buyPriority buyer indices, best first; `buyFillsWh[j]` the fill of buyer j
- * @returns the pairs, each ≥ `thresholdWh`; fills are not modified
+ * @param sellFillsWh fill of each seller, in priority order (best first)
+ * @param buyFillsWh fill of each buyer, in priority order
+ * @returns the pairs, each ≥ `thresholdWh`, in pairing order; fills are not modified
  */
-export function pairFills(
-  sellPriority: Uint32Array,
-  sellFillsWh: Float64Array,
-  buyPriority: Uint32Array,
-  buyFillsWh: Float64Array,
-  thresholdWh: number,
-): FillPair[] {
-  const pairs: FillPair[] = [];
+export function pairFills(sellFillsWh: Float64Array, buyFillsWh: Float64Array, thresholdWh: number): FillPairs {
+  // At most one pair per change of seller or buyer.
+  const capacity = sellFillsWh.length + buyFillsWh.length;
+  const sellPosition = new Uint32Array(capacity);
+  const buyPosition = new Uint32Array(capacity);
+  const energyWh = new Float64Array(capacity);
+  let count = 0;
   let s = 0;
   let b = 0;
   let sellLeftWh = 0;
   let buyLeftWh = 0;
   for (;;) {
-    while (sellLeftWh === 0 && s < sellPriority.length) sellLeftWh = sellFillsWh[sellPriority[s++] as number] as number;
-    while (buyLeftWh === 0 && b < buyPriority.length) buyLeftWh = buyFillsWh[buyPriority[b++] as number] as number;
-    if (sellLeftWh === 0 || buyLeftWh === 0) return pairs;
-    const energyWh = Math.min(sellLeftWh, buyLeftWh);
-    if (energyWh >= thresholdWh) {
-      pairs.push({ sellIndex: sellPriority[s - 1] as number, buyIndex: buyPriority[b - 1] as number, energyWh });
+    while (sellLeftWh === 0 && s < sellFillsWh.length) sellLeftWh = sellFillsWh[s++] as number;
+    while (buyLeftWh === 0 && b < buyFillsWh.length) buyLeftWh = buyFillsWh[b++] as number;
+    if (sellLeftWh === 0 || buyLeftWh === 0) return { count, sellPosition, buyPosition, energyWh };
+    const pieceWh = Math.min(sellLeftWh, buyLeftWh);
+    if (pieceWh >= thresholdWh) {
+      sellPosition[count] = s - 1;
+      buyPosition[count] = b - 1;
+      energyWh[count] = pieceWh;
+      count += 1;
     }
-    sellLeftWh -= energyWh;
-    buyLeftWh -= energyWh;
+    sellLeftWh -= pieceWh;
+    buyLeftWh -= pieceWh;
   }
 }

@@ -136,14 +136,18 @@ export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptio
     }
   }
 
-  const remainders: BookEntry[] = [];
+  let remainderCount = 0;
+  for (let k = 0; k < soldWh.length; k += 1) if ((offerSide.energiesWh[k] as number) > (soldWh[k] as number)) remainderCount += 1;
+  for (let k = 0; k < boughtWh.length; k += 1) if ((bidSide.energiesWh[k] as number) > (boughtWh[k] as number)) remainderCount += 1;
+  const remainders = new Array<BookEntry>(remainderCount);
+  let next = 0;
   const collect = (entriesOfSide: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array) => {
     for (let k = 0; k < side.order.length; k += 1) {
       const traded = tradedWh[k] as number;
       const leftWh = (side.energiesWh[k] as number) - traded;
       if (leftWh <= 0) continue;
       const entry = entriesOfSide[side.order[k] as number] as BookEntry;
-      remainders.push(traded === 0 ? entry : { ...entry, energyWh: leftWh });
+      remainders[next++] = traded === 0 ? entry : { ...entry, energyWh: leftWh };
     }
   };
   collect(offers, offerSide, soldWh);

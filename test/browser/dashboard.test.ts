@@ -214,7 +214,14 @@ test('signing in with the owner’s wallet opens the household view with the own
 });
 
 test('the status view shows meters, ingest rate, readiness and rejections from the relay', async () => {
-  const { page } = world;
+  const { page, consumers } = world;
+  // A record missing its fields: the relay refuses it with a stable code and stores the rejection.
+  const refusedTopic = `${world.relay.config.topicPrefix}pet/v1/meters/${consumers[2]!.address}/sample`;
+  await world.publisher.publishAsync(refusedTopic, '{"v":1,"kind":"sample"}', { qos: 1 });
+  await waitFor('the rejection to be counted', async () => {
+    const text = await world.relay.metrics.registry.getSingleMetricAsString('pet_relay_records_rejected_total');
+    return /code="missing_field"\} [1-9]/.test(text) ? true : undefined;
+  });
   await page.goto(`${world.baseUrl}/#/status`);
   await page.locator('[data-testid="status-meters-online"]').filter({ hasText: '6' }).waitFor();
   const stored = await storedRecordCount(world.relay);
@@ -226,6 +233,12 @@ test('the status view shows meters, ingest rate, readiness and rejections from t
     const text = (await page.locator('[data-testid="status-records-per-second"]').textContent()) ?? '';
     return /^\d/.test(text) ? text : undefined;
   });
+  assert.match((await page.locator('[data-testid="status-rejections"]').textContent()) ?? '', /missing_field\s*1/);
+  // The operator's token opens the rejection log.
+  await page.locator('#rejection-log input').fill(OPERATOR_TOKEN);
+  await page.locator('#rejection-log button').click();
+  await page.locator('[data-testid="status-rejection-log"] tr').first().waitFor();
+  assert.match((await page.locator('[data-testid="status-rejection-log"]').textContent()) ?? '', /missing_field/);
   await page.screenshot({ path: join(screenshotDir, 'status.png'), fullPage: true });
   assert.equal(world.consoleErrors, []);
 });

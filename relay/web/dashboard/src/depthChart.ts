@@ -3,7 +3,7 @@
  * uPlot (x = price, y = energy). Where they cross is the interval's clearing price.
  */
 import uPlot from 'uplot';
-import { formatEnergyWh, formatPriceMicroPerKWh } from './displayUnits.ts';
+import { formatEnergyWh, formatPriceAxisMicroPerKWh, formatPriceMicroPerKWh } from './displayUnits.ts';
 import type { DepthStep } from './orderBookDepth.ts';
 
 /** Draws the depth of one book into `container`; returns a function that removes it. */
@@ -21,11 +21,11 @@ export function drawDepthChart(container: HTMLElement, supply: DepthStep[], dema
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false } },
       axes: [
-        { ...axis, values: (_plot, ticks) => ticks.map((tick) => formatPriceMicroPerKWh(tick)) },
+        { ...axis, values: (_plot, ticks) => ticks.map((tick) => formatPriceAxisMicroPerKWh(tick)) },
         { ...axis, size: 64, values: (_plot, ticks) => ticks.map((tick) => formatEnergyWh(tick)) },
       ],
       series: [
-        { value: (_plot, price) => (price === null ? '—' : formatPriceMicroPerKWh(price)) },
+        { label: 'Price', value: (_plot, price) => (price === null ? '—' : formatPriceMicroPerKWh(price)) },
         { label: 'Offered', stroke: colour('--production'), width: 2, paths: uPlot.paths.stepped!({ align: 1 }), value: (_p, v) => (v === null ? '—' : formatEnergyWh(v)) },
         { label: 'Wanted', stroke: colour('--consumption'), width: 2, paths: uPlot.paths.stepped!({ align: -1 }), value: (_p, v) => (v === null ? '—' : formatEnergyWh(v)) },
       ],

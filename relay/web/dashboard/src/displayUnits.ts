@@ -82,3 +82,8 @@ export function formatPowerAxisW(powerW: number): string {
   if (magnitudeW >= 1_000) return `${sign}${compact.format(magnitudeW / 1_000)} kW`;
   return `${sign}${compact.format(magnitudeW)} W`;
 }
+
+/** Short price labels for a chart axis: 124 000 micro per kWh → "12.4¢". */
+export function formatPriceAxisMicroPerKWh(priceMicroPerKWh: number): string {
+  return `${new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(priceMicroPerKWh / 10_000)}¢`;
+}

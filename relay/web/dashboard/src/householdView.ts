@@ -143,7 +143,7 @@ function mountMeterPanels(grid: HTMLElement, address: string, feed: LiveFeed): (
     card('My trades and settlements', { id: 'my-trades', wide: true }, tradesRegion),
     card('My certificates', { id: 'my-certificates', wide: true, note: 'platform attestations, not official Guarantees of Origin' }, certificatesRegion),
   );
-  const chart = new TimeSeriesChart(chartBox, [{ label: 'Power (+ import / − export)', colourVariable: '--accent', isFilled: true }], { windowS: CHART_WINDOW_S, formatValue: formatPowerW, formatAxisValue: formatPowerAxisW });
+  const chart = new TimeSeriesChart(chartBox, [{ label: 'Power (+ import / − export)', colourVariable: '--accent', isFilled: true }], { windowS: CHART_WINDOW_S, minimumSpanS: CHART_WINDOW_S, formatValue: formatPowerW, formatAxisValue: formatPowerAxisW });
   let lastSeq = -1;
 
   function showReading(reading: Reading): void {

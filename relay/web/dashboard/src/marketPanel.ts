@@ -4,7 +4,7 @@
  * no cleared interval it says so instead of drawing an empty chart.
  */
 import { drawDepthChart } from './depthChart.ts';
-import { formatAmountMicro, formatClockTime, formatEnergyWh, formatPriceMicroPerKWh, shortAddress } from './displayUnits.ts';
+import { formatAmountMicro, formatClockTime, formatEnergyWh, formatPriceAxisMicroPerKWh, formatPriceMicroPerKWh, shortAddress } from './displayUnits.ts';
 import { h, replaceChildren } from './element.ts';
 import { readClearedInterval, readTrade, type ClearedInterval, type TradeView } from './marketActivity.ts';
 import { orderBookDepth } from './orderBookDepth.ts';
@@ -12,6 +12,8 @@ import { card, emptyState, figureTile } from './panel.ts';
 import { TimeSeriesChart } from './timeSeriesChart.ts';
 
 const MAX_TRADES_SHOWN = 8;
+/** Intervals kept for the 24-hour figures. */
+const HISTORY_WINDOW_S = 24 * 3600;
 
 /** The market card and the functions that feed it. */
 export interface MarketPanel {
@@ -93,6 +95,7 @@ export function createMarketPanel(): MarketPanel {
     priceChart = new TimeSeriesChart(priceBox, [{ label: 'Clearing price', colourVariable: '--accent', isStepped: true }], {
       windowS: 24 * 3600,
       formatValue: formatPriceMicroPerKWh,
+      formatAxisValue: formatPriceAxisMicroPerKWh,
       heightPx: 200,
     });
     priceChart.setPoints(
@@ -120,6 +123,8 @@ export function createMarketPanel(): MarketPanel {
         const existing = intervals.findIndex((entry) => entry.startS === interval.startS);
         if (existing >= 0) intervals[existing] = interval;
         else intervals.push(interval);
+        intervals.sort((a, b) => a.startS - b.startS); // a relay may announce a late interval after a newer one
+        while (intervals.length > 0 && intervals[0]!.startS < interval.startS - HISTORY_WINDOW_S) intervals.shift();
         render();
         return true;
       }
@@ -128,6 +133,7 @@ export function createMarketPanel(): MarketPanel {
         for (const raw of list) {
           const trade = readTrade(raw);
           if (trade !== undefined) trades.push(trade);
+          if (trades.length > 500) trades.splice(0, trades.length - 500);
         }
         render();
         return true;
@@ -147,33 +153,33 @@ export function createMarketPanel(): MarketPanel {
 /** A table of trades, with the settlement transaction when there is one. */
 export function tradesTable(trades: TradeView[], explorerTxUrl?: (hash: string) => string): HTMLElement {
   if (trades.length === 0) return emptyState('trades-empty', 'No trades yet', 'Trades appear once a market interval clears.');
-  return h(
-    'table',
-    { class: 'table', 'data-testid': 'trades-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Interval'), h('th', {}, 'Seller → buyer'), h('th', { class: 'num' }, 'Energy'), h('th', { class: 'num' }, 'Price'), h('th', { class: 'num' }, 'Amount'), h('th', {}, 'Settlement'))),
+  const settlementCell = (trade: TradeView) =>
+    trade.txHash === undefined
+      ? (trade.status ?? 'pending')
+      : explorerTxUrl === undefined
+        ? shortAddress(trade.txHash)
+        : h('a', { href: explorerTxUrl(trade.txHash), target: '_blank', rel: 'noopener' }, shortAddress(trade.txHash));
+  const header = h(
+    'tr',
+    {},
+    h('th', {}, 'Interval'),
+    h('th', {}, 'Seller → buyer'),
+    h('th', { class: 'num' }, 'Energy'),
+    h('th', { class: 'num' }, 'Price'),
+    h('th', { class: 'num' }, 'Amount'),
+    h('th', {}, 'Settlement'),
+  );
+  const rows = trades.map((trade) =>
     h(
-      'tbody',
+      'tr',
       {},
-      ...trades.map((trade) =>
-        h(
-          'tr',
-          {},
-          h('td', {}, formatClockTime(trade.intervalStartS)),
-          h('td', { class: 'mono' }, `${shortAddress(trade.seller)} → ${shortAddress(trade.buyer)}`),
-          h('td', { class: 'num' }, formatEnergyWh(trade.energyWh)),
-          h('td', { class: 'num' }, formatPriceMicroPerKWh(trade.priceMicroPerKWh)),
-          h('td', { class: 'num' }, formatAmountMicro(trade.amountMicro)),
-          h(
-            'td',
-            { class: 'mono' },
-            trade.txHash
-              ? explorerTxUrl
-                ? h('a', { href: explorerTxUrl(trade.txHash), target: '_blank', rel: 'noopener' }, shortAddress(trade.txHash))
-                : shortAddress(trade.txHash)
-              : (trade.status ?? 'pending'),
-          ),
-        ),
-      ),
+      h('td', {}, formatClockTime(trade.intervalStartS)),
+      h('td', { class: 'mono' }, `${shortAddress(trade.seller)} → ${shortAddress(trade.buyer)}`),
+      h('td', { class: 'num' }, formatEnergyWh(trade.energyWh)),
+      h('td', { class: 'num' }, formatPriceMicroPerKWh(trade.priceMicroPerKWh)),
+      h('td', { class: 'num' }, formatAmountMicro(trade.amountMicro)),
+      h('td', { class: 'mono' }, settlementCell(trade)),
     ),
   );
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'table', 'data-testid': 'trades-table' }, h('thead', {}, header), h('tbody', {}, ...rows)));
 }

@@ -71,7 +71,7 @@ export function mountStatusView(root: HTMLElement): () => void {
     showIngest(samples, metersResult.ok ? listIn<{ isActive?: boolean }>(metersResult.body, 'meters') : undefined);
     showReadiness(ready.body, ready.isReady);
     showRejections(samples);
-    await showRejectionLog(nowS);
+    await showRejectionLog();
     const updated = root.querySelector('[data-testid="status-updated"]');
     if (updated) updated.textContent = `Updated ${formatClockTime(nowS)} · every ${POLL_MS / 1000} s`;
   }
@@ -132,28 +132,29 @@ export function mountStatusView(root: HTMLElement): () => void {
     );
   }
 
-  async function showRejectionLog(nowS: number): Promise<void> {
+  async function showRejectionLog(): Promise<void> {
     const token = sessionStorage.getItem(operatorTokenKey);
     if (!token) {
       replaceChildren(rejectionLog, h('p', { class: 'muted' }, 'Enter the operator token (PET_OPERATOR_TOKEN) to list the rejected records.'));
       return;
     }
-    const response = await fetch(`/api/v1/rejections?from=${nowS - 24 * 3600}&to=${nowS + 60}&limit=20`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }).catch(() => undefined);
+    const response = await fetch('/api/v1/rejections?limit=20', { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }).catch(() => undefined);
     if (response === undefined || !response.ok) {
       replaceChildren(rejectionLog, h('p', { class: 'sign-in-error' }, response?.status === 401 || response?.status === 403 ? 'The relay refused this operator token.' : 'Rejections are not available.'));
       return;
     }
     const rows = listIn<{ receivedAt: string; code: string; reason: string; meter: string | null }>(await response.json(), 'rejections');
+    if (rows.length === 0) {
+      replaceChildren(rejectionLog, emptyState('status-rejection-log-empty', 'No rejections stored', 'Refused records would be listed here, newest first, with their reason.'));
+      return;
+    }
+    const header = h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Code'), h('th', {}, 'Meter'), h('th', {}, 'Reason'));
+    const lines = rows.map((row) =>
+      h('tr', {}, h('td', {}, formatClockTime(Date.parse(row.receivedAt) / 1000)), h('td', { class: 'mono' }, row.code), h('td', { class: 'mono' }, row.meter ?? '—'), h('td', {}, row.reason)),
+    );
     replaceChildren(
       rejectionLog,
-      rows.length === 0
-        ? emptyState('status-rejection-log-empty', 'No rejections in the last 24 hours', 'Refused records would be listed here with their reason.')
-        : h(
-            'table',
-            { class: 'table' },
-            h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Code'), h('th', {}, 'Meter'), h('th', {}, 'Reason'))),
-            h('tbody', {}, ...rows.map((row) => h('tr', {}, h('td', {}, formatClockTime(Date.parse(row.receivedAt) / 1000)), h('td', { class: 'mono' }, row.code), h('td', { class: 'mono' }, row.meter ?? '—'), h('td', {}, row.reason)))),
-          ),
+      h('div', { class: 'table-scroll' }, h('table', { class: 'table' }, h('thead', {}, header), h('tbody', { 'data-testid': 'status-rejection-log' }, ...lines))),
     );
   }
 

@@ -29,6 +29,8 @@ export class TimeSeriesChart {
     private readonly options: {
       windowS: number;
       formatValue: (value: number) => string;
+      /** End the time axis at now and span at least this long (default: fit the data). */
+      minimumSpanS?: number;
       /** Shorter labels for the value axis (default: `formatValue`). */
       formatAxisValue?: (value: number) => string;
       heightPx?: number;
@@ -46,10 +48,33 @@ export class TimeSeriesChart {
         height: options.heightPx ?? 220,
         cursor: { drag: { x: false, y: false } },
         legend: { live: true },
-        scales: { x: { time: true } },
+        scales: {
+          x: {
+            time: true,
+            // A window ending now: the whole window, or from the first point when the data covers less of it
+            // (a young zone) — but never narrower than `minimumSpanS`, so a few points do not fill the width.
+            range: options.minimumSpanS !== undefined ? () => this.timeRange(options.windowS, options.minimumSpanS!) : undefined,
+          },
+          y: {
+            // Power charts keep zero in view, so import and export read against the same baseline.
+            range: (_plot, minValue, maxValue) => {
+              const low = Math.min(0, minValue ?? 0);
+              const high = Math.max(0, maxValue ?? 0);
+              const pad = (high - low) * 0.08 || 1;
+              return [low < 0 ? low - pad : 0, high + pad];
+            },
+          },
+        },
         axes: [
-          { ...axis, values: (_plot, ticks) => ticks.map((tick) => formatClockTime(tick).slice(0, 5)) },
-          { ...axis, size: 76, values: (_plot, ticks) => ticks.map((tick) => (options.formatAxisValue ?? options.formatValue)(tick)) },
+          {
+            ...axis,
+            // Minutes are enough over a day; over a few minutes the seconds tell ticks apart.
+            values: (_plot, ticks) => {
+              const spanS = (ticks[ticks.length - 1] ?? 0) - (ticks[0] ?? 0);
+              return ticks.map((tick) => (spanS < 600 ? formatClockTime(tick) : formatClockTime(tick).slice(0, 5)));
+            },
+          },
+          { ...axis, size: 64, values: (_plot, ticks) => ticks.map((tick) => (options.formatAxisValue ?? options.formatValue)(tick)) },
         ],
         series: [
           { value: (_plot, timeS) => (timeS === null ? '—' : formatClockTime(timeS)) },
@@ -95,6 +120,12 @@ export class TimeSeriesChart {
       for (const column of this.values) column.shift();
     }
     this.redraw();
+  }
+
+  private timeRange(windowS: number, minimumSpanS: number): [number, number] {
+    const nowS = Math.ceil(Date.now() / 1000);
+    const firstS = this.timesS[0] ?? nowS;
+    return [Math.max(nowS - windowS, Math.min(firstS, nowS - minimumSpanS)), nowS];
   }
 
   /** Number of points shown. */

@@ -70,7 +70,9 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
   const flowGauge = gauge('zone-flow-gauge');
   const flowCaption = h('p', { class: 'gauge-caption', 'data-testid': 'zone-flow-limit' });
   const voltageGauge = gauge('zone-voltage-gauge');
-  const voltageCaption = h('p', { class: 'gauge-caption', 'data-testid': 'zone-voltage-band' }, 'No voltage readings yet.');
+  const voltageCaption = h('p', { class: 'gauge-caption', 'data-testid': 'zone-voltage-band' }, 'The relay does not publish zone voltages yet.');
+  flowGauge.element.hidden = true;
+  voltageGauge.element.hidden = true;
 
   const selfSufficiency = figureTile('Self-sufficiency, 24 h', 'community-self-sufficiency');
   const localShare = figureTile('Bought from neighbours', 'community-local-share');
@@ -90,7 +92,7 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
       card(
         'Grid stability',
         { id: 'stability' },
-        h('h3', {}, 'Net flow against the zone limit'),
+        h('h3', {}, 'Net flow at the zone’s grid connection'),
         flowGauge.element,
         flowCaption,
         h('h3', {}, 'Voltage band (EN 50160: 230 V ± 10 %)'),
@@ -112,7 +114,7 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
       { label: 'Consumption', colourVariable: '--consumption' },
       { label: 'Net flow (+ drawn / − fed back)', colourVariable: '--net' },
     ],
-    { windowS: DAY_S, formatValue: formatPowerW, formatAxisValue: formatPowerAxisW },
+    { windowS: DAY_S, minimumSpanS: 3600, formatValue: formatPowerW, formatAxisValue: formatPowerAxisW },
   );
   const history: ZoneAggregate[] = [];
   let latestVoltage: { minDv: number; maxDv: number } | undefined;
@@ -132,17 +134,18 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
 
   function showStability(aggregate: ZoneAggregate): void {
     if (zone.netFlowLimitW !== undefined) {
+      flowGauge.element.hidden = false;
       const ratio = Math.abs(aggregate.netFlowW) / zone.netFlowLimitW;
       flowGauge.set(Math.min(1, ratio / 1.25), [0, 0.8], ratio > 1 ? 'warning' : 'ok');
       flowCaption.textContent = `${formatPowerW(Math.abs(aggregate.netFlowW))} of ${formatPowerW(zone.netFlowLimitW)} allowed (${Math.round(ratio * 100)} %)`;
     } else {
-      flowGauge.set(0.5, [0, 0], 'neutral');
       flowCaption.textContent = `${formatPowerW(Math.abs(aggregate.netFlowW))} ${aggregate.netFlowW >= 0 ? 'drawn' : 'fed back'} · no net-flow limit is configured for this zone`;
     }
     if (aggregate.voltageMinDv !== undefined && aggregate.voltageMaxDv !== undefined) {
       latestVoltage = { minDv: aggregate.voltageMinDv, maxDv: aggregate.voltageMaxDv };
     }
     if (latestVoltage !== undefined) {
+      voltageGauge.element.hidden = false;
       const verdict = judgeVoltageSpread({ lowestDv: latestVoltage.minDv, highestDv: latestVoltage.maxDv });
       voltageGauge.set(
         voltageGaugePosition((latestVoltage.minDv + latestVoltage.maxDv) / 2),

@@ -19,7 +19,12 @@ export interface NettedBook {
   readonly netted: readonly NettedVolume[];
 }
 
-const markBits = 1 << 20;
+/** Bitmap size for the prefilter: about 16 bits per entry, a power of two between 2^6 and 2^20. */
+function markBitsFor(entryCount: number): number {
+  let bits = 64;
+  while (bits < entryCount * 16 && bits < 1 << 20) bits *= 2;
+  return bits;
+}
 
 function reduceFromWorst(entries: BookEntry[], amountWh: number, isSell: boolean, replaced: Map<BookEntry, BookEntry>): void {
   const worstFirst = [...entries].sort((a, b) => {
@@ -44,6 +49,7 @@ export function netSelfTrades(entries: readonly BookEntry[]): NettedBook {
   // Prefilter without hashing whole strings into a Set: each seller's precomputed participant hash marks a bit;
   // only buyers whose bit is marked are compared exactly. (A Set of 100 000 address strings costs more than the
   // sort of the book.)
+  const markBits = markBitsFor(entries.length);
   const marks = new Uint8Array(markBits >>> 3);
   let sellerCount = 0;
   for (const entry of entries) {

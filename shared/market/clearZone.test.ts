@@ -58,6 +58,16 @@ test('a participant on both sides is netted first and never trades with itself',
   assert.is(result.trades[0]?.energyWh, 1000);
 });
 
+test('the largest orders and prices stay exact', () => {
+  const result = clear([sell('s', '0xA', 1_000_000_000, 999_999_999), buy('b', '0xB', 1_000_000_000, 1_000_000_000)], 'gsy');
+  assert.is(result.clearedWh, 1_000_000_000);
+  assert.is(result.trades[0]?.amountMicro, 1_000_000_000_000_000n);
+  const rationed = clear([
+    sell('s', '0xA', 999_999_999, 0), buy('b1', '0xB', 1_000_000_000, 5), buy('b2', '0xC', 999_999_999, 5),
+  ], 'default', 0);
+  assert.equal(rationed.trades.map((t) => t.energyWh), [500_000_000, 499_999_999]);
+});
+
 // ---- properties on random books -------------------------------------------------------------------------
 
 const orderArb = fc.record({

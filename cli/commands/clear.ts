@@ -60,7 +60,10 @@ function parseArguments(argv: string[]): { rule: ClearingPriceRule; zoneId: stri
   return { rule, zoneId };
 }
 
-/** The JSON document printed for a clearing (amounts as decimal strings: they are bigint micro-units). */
+/**
+ * Runs the command; resolves to the exit code (0, or 2 on bad input). The printed JSON writes bigint amounts as
+ * decimal strings.
+ */
 export async function run(argv: string[]): Promise<number> {
   try {
     const { rule, zoneId } = parseArguments(argv);

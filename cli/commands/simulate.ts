@@ -16,6 +16,7 @@ export const summary = 'simulate a year of hourly trading over CityLearn data: -
 
 const usage = 'usage: peer-energy-trader simulate --data DIR --scenario FILE [--json]';
 
+/** Runs the command; resolves to the exit code (0, or 2 on bad options, scenario or data). */
 export async function run(argv: string[]): Promise<number> {
   let dataDir: string | undefined;
   let scenarioPath: string | undefined;

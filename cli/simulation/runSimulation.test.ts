@@ -56,4 +56,17 @@ test('peaks, self-consumption and avoided CO2 move the way local trading allows'
   assert.ok(community.selfConsumedWh + community.soldWh <= community.pvWh);
 });
 
+test('bad options or files exit 2 with a specific message', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, ['bin/peer-energy-trader.js', 'simulate', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  const missing = run(['--data', dataDir]);
+  assert.is(missing.status, 2);
+  assert.match(missing.stderr, /missing_option: expected --data DIR and --scenario FILE/);
+  const noFile = run(['--data', dataDir, '--scenario', 'no-such-scenario.json']);
+  assert.is(noFile.status, 2);
+  assert.match(noFile.stderr, /bad_scenario: no-such-scenario\.json: expected a readable JSON file/);
+  const noData = run(['--data', repoRoot, '--scenario', 'cli/simulation/example-scenario.json']);
+  assert.is(noData.status, 2);
+  assert.match(noData.stderr, /missing_file: expected a readable file .*pricing\.csv/);
+});
+
 test.run();

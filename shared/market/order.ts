@@ -2,7 +2,6 @@
  * An order for one market interval in one zone. Energy in Wh, limit price in micro-units of the settlement
  * token (6 decimals) per kWh: a seller's minimum, a buyer's maximum.
  */
-import { maxPriceMicroPerKWh } from '../config/tradingParameters.ts';
 
 /** Which side of the book an order is on. */
 export type Side = 'sell' | 'buy';
@@ -16,14 +15,12 @@ export interface Order {
   readonly side: Side;
   /** Energy offered or wanted, Wh, positive integer ≤ `maxOrderEnergyWh`. */
   readonly energyWh: number;
-  /** Seller's minimum / buyer's maximum price, micro-units per kWh, integer 0…`maxPriceMicroPerKWh`. */
+  /** Seller's minimum / buyer's maximum price, micro-units per kWh, integer 0…`maxPriceMicroPerKWh` (config). */
   readonly limitPriceMicroPerKWh: number;
 }
 
 /** Largest energy one order may carry in one interval: 1 GWh, so sums and products stay exact. */
 export const maxOrderEnergyWh = 1_000_000_000;
-
-export { maxPriceMicroPerKWh };
 
 /**
  * An order as it stands in one zone's book: the energy still available there, its effective limit once the grid

@@ -3,7 +3,8 @@
  * checked once here, so the clearing code works on typed, valid orders only.
  */
 import { MarketError } from './marketError.ts';
-import { maxOrderEnergyWh, maxPriceMicroPerKWh, type Order } from './order.ts';
+import { maxPriceMicroPerKWh } from '../config/tradingParameters.ts';
+import { maxOrderEnergyWh, type Order } from './order.ts';
 
 const orderFields = new Set(['id', 'participant', 'side', 'energyWh', 'limitPriceMicroPerKWh']);
 

@@ -1,0 +1,84 @@
+/**
+ * The chain room's composition: anvil (embedded, unless `RPC_URL`), viem clients, and the platform's addresses —
+ * read from `chain_deployments` when this chain already has them (and code is still there), deployed otherwise.
+ */
+import type { Address, Hex } from 'viem';
+import type { RelayDatabase } from '../store/relayDatabase.ts';
+import { loadDeployment, saveDeployment } from '../store/marketQueries/chainDeployments.ts';
+import { anvilDevelopmentAccounts, type ChainAccounts } from './chainAccounts.ts';
+import { createChainClients, type ChainClients } from './chainClients.ts';
+import { ChainError } from './chainError.ts';
+import { deployPlatform } from './deployPlatform.ts';
+import type { PlatformAddresses } from './platformAddresses.ts';
+import { startAnvil, type AnvilHandle } from './startAnvil.ts';
+
+export interface ChainRoom {
+  clients: ChainClients;
+  addresses: PlatformAddresses;
+  accounts: ChainAccounts;
+  rpcUrl: string;
+  /** The embedded anvil, when the relay started one (a development chain: the demo may mint test money). */
+  anvil: AnvilHandle | undefined;
+  /** True when the platform was deployed by this call. */
+  isFreshDeployment: boolean;
+  stop(): Promise<void>;
+}
+
+export interface OpenChainOptions {
+  db: RelayDatabase;
+  /** `RPC_URL`; unset: start anvil. */
+  rpcUrl?: string | undefined;
+  /** `PET_CHAIN_KEY`: the relay's key on an external chain (required with `rpcUrl`). */
+  relayKey?: Hex | undefined;
+  /** Folder for anvil's state (restart keeps the chain); omitted: in memory. */
+  dataDir?: string | undefined;
+  feeBps?: number;
+}
+
+/**
+ * Opens the chain, deploying the platform on first start.
+ * @throws {ChainError} `rpc_unreachable`, `anvil_start_failed`, `deploy_failed`.
+ * @example const chain = await openChain({ db: store.db, dataDir: '.data/chain' });
+ */
+export async function openChain(options: OpenChainOptions): Promise<ChainRoom> {
+  let anvil: AnvilHandle | undefined;
+  let rpcUrl = options.rpcUrl;
+  let accounts = anvilDevelopmentAccounts;
+  if (rpcUrl === undefined) {
+    anvil = await startAnvil(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+    rpcUrl = anvil.rpcUrl;
+  } else {
+    if (options.relayKey === undefined) throw new ChainError('rpc_unreachable', 'expected PET_CHAIN_KEY (the relay key, 0x + 64 hex digits) with RPC_URL');
+    accounts = { ...anvilDevelopmentAccounts, relayKey: options.relayKey };
+  }
+  try {
+    let chainId: number;
+    try {
+      const probe = createChainClients(rpcUrl, 1, accounts.relayKey);
+      chainId = await probe.publicClient.getChainId();
+    } catch (error) {
+      throw new ChainError('rpc_unreachable', `cannot reach the chain at ${rpcUrl} (RPC_URL): ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    }
+    const clients = createChainClients(rpcUrl, chainId, accounts.relayKey);
+    let addresses = await loadDeployment(options.db, chainId);
+    let isFreshDeployment = false;
+    if (addresses !== undefined) {
+      const code = await clients.publicClient.getCode({ address: addresses.marketplace as Address });
+      if (code === undefined || code === '0x') addresses = undefined; // a fresh chain under the same id
+    }
+    if (addresses === undefined) {
+      addresses = await deployPlatform(clients, accounts, options.feeBps === undefined ? {} : { feeBps: options.feeBps });
+      await saveDeployment(options.db, chainId, addresses);
+      isFreshDeployment = true;
+    }
+    return {
+      clients, addresses, accounts, rpcUrl, anvil, isFreshDeployment,
+      stop: async () => {
+        await anvil?.stop();
+      },
+    };
+  } catch (error) {
+    await anvil?.stop();
+    throw error;
+  }
+}

@@ -184,13 +184,17 @@ test(`a published record reaches the zone view within ${LIVE_UPDATE_LIMIT_MS} ms
   ];
   const publishedAtMs = Date.now();
   await publishRecords(world.publisher, records, world.relay.config.topicPrefix);
-  // 2 000 + 2 100 + 2 200 W: a figure no earlier message carried.
+  // 2 000 + 2 100 + 2 200 W and 1 600 + 1 700 + 1 800 W: figures no earlier message carried. The relay may
+  // store the six records in more than one batch; the view is up to date once both sums show.
+  const consumption = page.locator('[data-testid="zone-consumption"]');
   await production.filter({ hasText: formatPowerW(6_300) }).waitFor({ timeout: 10_000 });
-  const updatedAtMs = Number(await production.getAttribute('data-updated-at-ms'));
-  assert.ok(updatedAtMs > beforeUpdateMs, 'the tile was redrawn by the new message');
+  await consumption.filter({ hasText: formatPowerW(5_100) }).waitFor({ timeout: 10_000 });
+  // Every tile is stamped by each feed message; read the stamp before a later message could move it.
+  const updatedAtMs = Number(await consumption.getAttribute('data-updated-at-ms'));
+  assert.ok(updatedAtMs > beforeUpdateMs, 'the tiles were redrawn by the new messages');
   const latencyMs = updatedAtMs - publishedAtMs;
   assert.ok(latencyMs <= LIVE_UPDATE_LIMIT_MS, `record published → zone view updated took ${latencyMs} ms (limit ${LIVE_UPDATE_LIMIT_MS} ms)`);
-  assert.is(await page.locator('[data-testid="zone-consumption"]').textContent(), formatPowerW(1_600 + 1_700 + 1_800));
+  process.stdout.write(`  record published → zone view updated: ${latencyMs} ms\n`);
   await page.screenshot({ path: join(screenshotDir, 'zone.png'), fullPage: true });
   assert.equal(world.consoleErrors, []);
 });

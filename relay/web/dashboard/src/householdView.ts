@@ -13,6 +13,7 @@ import { tradesTable } from './marketPanel.ts';
 import { card, emptyState, figureTile, showUnavailable } from './panel.ts';
 import { mountStandingOrderForm } from './standingOrderForm.ts';
 import { TimeSeriesChart } from './timeSeriesChart.ts';
+import { judgeVoltageSpread } from './voltageBand.ts';
 import { findWallet, recallSession, rememberSession, signInWithWallet, type WalletSession } from './walletSignIn.ts';
 
 const DAY_S = 24 * 3600;
@@ -152,7 +153,8 @@ function mountMeterPanels(grid: HTMLElement, address: string, feed: LiveFeed): (
     power.show(formatPowerW(Math.abs(reading.powerW)), reading.powerW < 0 ? 'exporting to the grid' : 'importing from the grid', reading.powerW < 0 ? 'production' : 'consumption');
     imported.show(formatEnergyWh(reading.importWh), `at ${formatClockTime(reading.timeS)}`);
     exported.show(formatEnergyWh(reading.exportWh), `at ${formatClockTime(reading.timeS)}`);
-    voltage.show(formatVoltageDv(reading.voltageDv));
+    const verdict = judgeVoltageSpread({ lowestDv: reading.voltageDv, highestDv: reading.voltageDv });
+    voltage.show(formatVoltageDv(reading.voltageDv), verdict === 'within' ? 'inside 230 V ± 10 %' : `outside 230 V ± 10 % (${verdict})`, verdict === 'within' ? 'neutral' : 'warning');
     chart.appendPoint(reading.timeS, [reading.powerW]);
     chartNote.textContent = '';
   }

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {Vm} from "../support/Vm.sol";
 import {MarketFixture} from "../support/MarketFixture.sol";
 import {SealSigning} from "../support/SealSigning.sol";
-import {MockSettlementToken} from "../support/MockSettlementToken.sol";
+import {DemoSettlementToken} from "../../src/DemoSettlementToken.sol";
 import {Seal} from "../../src/libraries/SealLib.sol";
 import {TradingMarketplace} from "../../src/TradingMarketplace.sol";
 
@@ -17,7 +17,7 @@ contract SettlementHandler {
     uint32 internal constant T0 = 1_700_000_000;
 
     TradingMarketplace internal immutable market;
-    MockSettlementToken internal immutable token;
+    DemoSettlementToken internal immutable token;
     address internal immutable settler;
     uint256[METERS] internal meterKeys;
     address[METERS] public meters;
@@ -31,7 +31,7 @@ contract SettlementHandler {
 
     constructor(
         TradingMarketplace market_,
-        MockSettlementToken token_,
+        DemoSettlementToken token_,
         address settler_,
         uint256[METERS] memory keys,
         address[METERS] memory sellers_

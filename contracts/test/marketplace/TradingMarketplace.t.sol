@@ -49,9 +49,9 @@ contract TradingMarketplaceTest is MarketFixture {
             SealSigning.sellerEntry(_meterKey(2), _seller(2), SealSigning.seal(meterB, 3, T0, T0 + 900, 100, 600))
         );
         bytes memory trades = bytes.concat(
-            SealSigning.trade(_buyer(1), 0, 1_200), // 0.3 tEUR
-            SealSigning.trade(_buyer(1), 1, 400), // 0.1 tEUR
-            SealSigning.trade(_buyer(2), 0, 800) // 0.2 tEUR
+            SealSigning.trade(_buyer(1), 0, 1_200), // 0.3 dEUR
+            SealSigning.trade(_buyer(1), 1, 400), // 0.1 dEUR
+            SealSigning.trade(_buyer(2), 0, 800) // 0.2 dEUR
         );
         bytes32 batchKey = _settle(T0, sellers, trades);
 

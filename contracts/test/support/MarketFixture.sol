@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
 import {Test} from "./Test.sol";
-import {MockSettlementToken} from "./MockSettlementToken.sol";
+import {DemoSettlementToken} from "../../src/DemoSettlementToken.sol";
 import {MeterRegistry} from "../../src/MeterRegistry.sol";
 import {TradingMarketplace} from "../../src/TradingMarketplace.sol";
 import {Technology} from "../../src/interfaces/IMeterRegistry.sol";
@@ -12,11 +12,11 @@ import {Roles} from "../../src/access/Roles.sol";
 /// @notice Registry + marketplace behind an AccessManager whose admin is this test; meters with known keys.
 abstract contract MarketFixture is Test {
     uint64 internal constant ZONE = 7;
-    uint96 internal constant PRICE_PER_KWH = 250_000; // 0.25 tEUR per kWh
+    uint96 internal constant PRICE_PER_KWH = 250_000; // 0.25 dEUR per kWh
     uint16 internal constant FEE_BPS = 100;
 
     AccessManager internal manager;
-    MockSettlementToken internal token;
+    DemoSettlementToken internal token;
     MeterRegistry internal registry;
     TradingMarketplace internal market;
     address internal settler = address(0x5E771E);
@@ -25,7 +25,7 @@ abstract contract MarketFixture is Test {
     function _deployMarket() internal {
         vm.warp(1_767_300_000);
         manager = new AccessManager(address(this));
-        token = new MockSettlementToken();
+        token = new DemoSettlementToken();
         registry = new MeterRegistry(address(manager));
         market = new TradingMarketplace(address(manager), token, registry, FEE_BPS);
         bytes4[] memory settle = new bytes4[](1);

@@ -7,7 +7,7 @@ import {Safe} from "@safe-global/safe-smart-account/contracts/Safe.sol";
 import {SafeProxyFactory} from "@safe-global/safe-smart-account/contracts/proxies/SafeProxyFactory.sol";
 import {Enum} from "@safe-global/safe-smart-account/contracts/libraries/Enum.sol";
 import {Test} from "../support/Test.sol";
-import {MockSettlementToken} from "../support/MockSettlementToken.sol";
+import {DemoSettlementToken} from "../../src/DemoSettlementToken.sol";
 import {DeploySystem} from "../../script/DeploySystem.sol";
 import {Roles} from "../../src/access/Roles.sol";
 
@@ -30,7 +30,7 @@ contract AdministrationTest is Test, DeploySystem {
         bytes memory initializer =
             abi.encodeCall(Safe.setup, (owners, 2, address(0), "", address(0), address(0), 0, payable(address(0))));
         safe = Safe(payable(address(factory.createProxyWithNonce(address(singleton), initializer, 1))));
-        MockSettlementToken token = new MockSettlementToken();
+        DemoSettlementToken token = new DemoSettlementToken();
         sys = _deploySystem(
             Config({
                 deployer: address(this),

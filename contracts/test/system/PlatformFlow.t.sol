@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Test} from "../support/Test.sol";
-import {MockSettlementToken} from "../support/MockSettlementToken.sol";
+import {DemoSettlementToken} from "../../src/DemoSettlementToken.sol";
 import {SealSigning} from "../support/SealSigning.sol";
 import {DeploySystem} from "../../script/DeploySystem.sol";
 import {GreenCertificateNFT} from "../../src/GreenCertificateNFT.sol";
@@ -15,7 +15,7 @@ import {Seal} from "../../src/libraries/SealLib.sol";
 /// streamed to a boosted staker.
 contract PlatformFlowTest is Test, DeploySystem {
     System internal sys;
-    MockSettlementToken internal token;
+    DemoSettlementToken internal token;
     address internal settler = address(0x5E771E);
     address internal operator = address(0x0BE7A7);
     address internal treasury = address(0x7EA5);
@@ -28,7 +28,7 @@ contract PlatformFlowTest is Test, DeploySystem {
 
     function setUp() public {
         vm.warp(1_767_300_000);
-        token = new MockSettlementToken();
+        token = new DemoSettlementToken();
         sys = _deploySystem(
             Config({
                 deployer: address(this),

@@ -37,6 +37,8 @@ export interface MeterContext {
   run(script: vm.Script): void;
   /** Stops every timer and closes every socket: the board loses power. */
   powerOff(): void;
+  /** A global of the firmware (what typing its name at the Espruino prompt shows), or undefined. */
+  readGlobal(name: string): unknown;
   stats: MeterContextStats;
 }
 
@@ -143,6 +145,7 @@ export function createMeterContext(options: MeterContextOptions): MeterContext {
       for (const socket of sockets) socket.destroy();
       sockets.clear();
     },
+    readGlobal: (name: string) => (isPoweredOff ? undefined : sandbox[name]),
     stats,
   };
 }

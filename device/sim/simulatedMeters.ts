@@ -28,6 +28,8 @@ import type { StorageFolderStats } from './storageFolder.ts';
 import { openStorageFolder } from './storageFolder.ts';
 import { createWaveformAdc } from './waveformAdc.ts';
 
+/** The firmware's console object (device/src/main.ts). */
+const CONSOLE_NAME = 'meterConsole';
 const VOLTAGE_PIN = 'D36';
 const CURRENT_PIN = 'D39';
 
@@ -78,6 +80,27 @@ export interface SimulatedMeter {
   powerOn(): void;
   /** Highest seq the meter has written to its flash queue (−1 before the first record). */
   writtenSeq(): number;
+  /**
+   * The firmware's own figures (its `meterConsole.status()`): highest seq written, records queued (written, not
+   * yet acknowledged), dropped, signed seals, connection state; undefined while powered off or not yet booted.
+   */
+  firmwareStatus(): FirmwareStatus | undefined;
+  /** Holds measurement: no new records; queued ones keep going out. */
+  pauseMeasuring(): void;
+  resumeMeasuring(): void;
+}
+
+/** What the firmware reports through its console object (device/src/main.ts). */
+export interface FirmwareStatus {
+  seq: number;
+  queued: number;
+  acknowledgedSeq: number;
+  sentSeq: number;
+  dropped: number;
+  signedSeals: number;
+  isConnected: boolean;
+  mqtt: { connects: number; disconnects: number; published: number; retransmitted: number; acknowledged: number };
+  problem: string | undefined;
 }
 
 export interface SimulatedFleet {
@@ -169,6 +192,17 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
       },
       powerOn() {
         if (context === undefined) boot();
+      },
+      firmwareStatus() {
+        const console = context?.readGlobal(CONSOLE_NAME) as { status(): FirmwareStatus } | undefined;
+        // Copied out of the meter's context so the caller gets plain values of this realm.
+        return console === undefined ? undefined : (JSON.parse(JSON.stringify(console.status())) as FirmwareStatus);
+      },
+      pauseMeasuring() {
+        (context?.readGlobal(CONSOLE_NAME) as { pauseMeasuring(): void } | undefined)?.pauseMeasuring();
+      },
+      resumeMeasuring() {
+        (context?.readGlobal(CONSOLE_NAME) as { resumeMeasuring(): void } | undefined)?.resumeMeasuring();
       },
       writtenSeq() {
         const ring = openStorageRing(storage, { prefix: QUEUE_PREFIX, chunkBytes: 1, maxChunks: 1 });

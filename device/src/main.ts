@@ -24,7 +24,7 @@ import { openStorageRing } from './queue/storageRing.ts';
 import { createRecordLog, restoreState } from './records/recordLog.ts';
 import { parseMeterCommand } from './uplink/meterCommand.ts';
 import { createRecordPublisher } from './uplink/recordPublisher.ts';
-import { offlineStatusJson, onlineStatusJson } from './uplink/statusMessage.ts';
+import { statusJson } from './uplink/statusMessage.ts';
 
 /** A clock before 2024-01-01 has not been set yet (SNTP or the relay's `time` command): no records then. */
 const EARLIEST_VALID_TIME_S = 1704067200;
@@ -34,6 +34,10 @@ const LIMB_PRODUCTS_PER_SLICE = 4000;
 const STATUS_PERIOD_S = 60;
 /** Seconds between attempts to read a configuration that is missing or bad. */
 const CONFIG_RETRY_S = 30;
+/** A relay `time` command is applied only while the clock is off by more than this (docs/protocol.md §4). */
+const TIME_COMMAND_TOLERANCE_S = 2;
+/** Name of the console object (`meterConsole.status()` at the Espruino prompt; the simulator uses it too). */
+const CONSOLE_NAME = 'meterConsole';
 
 function log(message: string): void {
   console.log('[meter] ' + message);
@@ -52,16 +56,30 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
   const restored = restoreState(ring, sha256);
   log('meter ' + config.address + ' resumes at seq ' + restored.head.nextSeq + ', sensor ' + sensor.kind);
   let problem: string | undefined;
+  // Uptime follows the meter's own clock; a `time` command that moves the clock moves the boot time with it.
+  let bootS = getTime();
+  let isMeasuring = true;
+
+  const recordLog = createRecordLog({
+    address: config.address,
+    sha256,
+    ring,
+    intervalSeconds: measure.intervalSeconds,
+    restored,
+    onRecordWritten(): void {},
+  });
 
   const client = createMqttClient({
     connect: {
-      clientId: config.address,
+      // docs/protocol.md §4: client id `pet-{meter}`, clean session 0.
+      clientId: 'pet-' + config.address,
       username: config.mqtt.username,
       password: config.mqtt.password,
       keepAliveS: config.mqtt.keepAliveS,
       isCleanSession: false,
-      will: { topic: meterTopic(config.address, 'status'), payload: offlineStatusJson(config.address), qos: 1, isRetained: true },
+      will: { topic: meterTopic(config.address, 'status'), payload: statusText(false), qos: 1, isRetained: true },
     },
+    willPayload: () => statusText(false),
     openTransport: netTransport({ host: config.mqtt.host, port: config.mqtt.port, isTls: config.mqtt.isTls }),
     subscriptions: [meterTopic(config.address, 'cmd')],
     retryS: config.mqtt.retryS,
@@ -81,8 +99,10 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
         problem = command;
         return;
       }
-      if (command.cmd === 'time' && Math.abs(command.value - getTime()) > 1) setTime(command.value);
-      else if (command.cmd === 'resend') publisher.rewindTo(command.value);
+      if (command.cmd === 'time' && Math.abs(command.value - getTime()) > TIME_COMMAND_TOLERANCE_S) {
+        bootS += command.value - getTime();
+        setTime(command.value);
+      } else if (command.cmd === 'resend') publisher.rewindTo(command.value);
       else if (command.cmd === 'ack') publisher.acknowledgeUpTo(command.value);
       publisher.pump();
     },
@@ -103,37 +123,26 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
     },
   });
 
-  const recordLog = createRecordLog({
-    address: config.address,
-    sha256,
-    ring,
-    intervalSeconds: measure.intervalSeconds,
-    restored,
-    onRecordWritten(): void {},
-  });
+  function statusText(isOnline: boolean): string {
+    return statusJson({
+      isOnline,
+      seq: recordLog.head().nextSeq - 1,
+      queued: ring.pendingCount(),
+      dropped: recordLog.droppedRecords(),
+      uptimeS: getTime() - bootS,
+    });
+  }
 
   function publishStatus(): void {
-    client.publishAtMostOnce(
-      meterTopic(config.address, 'status'),
-      onlineStatusJson({
-        meter: config.address,
-        timeS: getTime(),
-        nextSeq: recordLog.head().nextSeq,
-        acknowledgedSeq: ring.acknowledgedSeq(),
-        pendingRecords: ring.pendingCount(),
-        droppedRecords: recordLog.droppedRecords(),
-        sensor: sensor.kind,
-        freeMemory: freeMemory(),
-        problem,
-      }),
-      true,
-    );
+    // QoS 1, retained (docs/protocol.md §4); skipped when the in-flight window is full, the next one follows.
+    if (client.isConnected() && client.hasRoom()) client.publishAtLeastOnce(meterTopic(config.address, 'status'), statusText(true), true, () => {});
   }
 
   // A stall up to a sample period is bridged with the last reading; a longer one is a gap, never filled in.
   const windowState = newWindowState(restored.registers, measure.sampleSeconds, measure.sampleSeconds + (3 * measure.burstPeriodMs) / 1000);
   const offsets = newOffsetState();
   function measureOnce(): void {
+    if (!isMeasuring) return;
     const burst = sensor.source();
     const reading = computePower(burst.voltage, burst.current, burst.count, measure, offsets);
     const nowS = getTime();
@@ -147,6 +156,28 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
       log(problem);
     }
   }
+
+  // For the prompt and the simulator: figures and a way to hold measurement (e.g. before unplugging the clamp).
+  (global as any)[CONSOLE_NAME] = {
+    status: () => ({
+      seq: recordLog.head().nextSeq - 1,
+      queued: ring.pendingCount(),
+      acknowledgedSeq: ring.acknowledgedSeq(),
+      sentSeq: publisher.sentSeq(),
+      dropped: recordLog.droppedRecords(),
+      signedSeals: publisher.signedSeals(),
+      isConnected: client.isConnected(),
+      mqtt: client.stats(),
+      freeMemory: freeMemory(),
+      problem,
+    }),
+    pauseMeasuring(): void {
+      isMeasuring = false;
+    },
+    resumeMeasuring(): void {
+      isMeasuring = true;
+    },
+  };
 
   setInterval(measureOnce, measure.burstPeriodMs);
   setInterval(publishStatus, STATUS_PERIOD_S * 1000);

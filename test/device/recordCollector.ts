@@ -15,6 +15,8 @@ export interface RecordCollector {
   records: Map<string, Map<number, { record: MeterRecord; text: string }>>;
   problems: string[];
   received: number;
+  /** Newest status payload per meter (docs/protocol.md §4), parsed. */
+  statuses: Record<string, unknown>;
   connect(url: string, clientId: string): Promise<MqttClient>;
   /** Checks one meter's chain from seq 0 to `lastSeq`: every record present, prev links, seals signed by it. */
   checkChain(address: string, lastSeq: number): string[];
@@ -27,11 +29,21 @@ export function createRecordCollector(addresses: Set<string>): RecordCollector {
     records,
     problems,
     received: 0,
+    statuses: {},
     async connect(url, clientId) {
       const client = mqtt.connect(url, { clientId, clean: true, reconnectPeriod: 200 });
       client.on('message', (topic, payload) => {
         const parsed = parseMeterTopic(topic);
-        if (parsed === undefined || !addresses.has(parsed.meter) || (parsed.kind !== 'sample' && parsed.kind !== 'seal')) return;
+        if (parsed === undefined || !addresses.has(parsed.meter)) return;
+        if (parsed.kind === 'status') {
+          try {
+            collector.statuses[parsed.meter] = JSON.parse(payload.toString('utf8'));
+          } catch {
+            problems.push(`${topic}: status is not JSON`);
+          }
+          return;
+        }
+        if (parsed.kind !== 'sample' && parsed.kind !== 'seal') return;
         collector.received++;
         const text = payload.toString('utf8');
         let record: MeterRecord;
@@ -53,7 +65,7 @@ export function createRecordCollector(addresses: Set<string>): RecordCollector {
         client.once('connect', () => resolve());
         client.once('error', reject);
       });
-      await client.subscribeAsync(['pet/v1/meters/+/sample', 'pet/v1/meters/+/seal'], { qos: 1 });
+      await client.subscribeAsync(['pet/v1/meters/+/sample', 'pet/v1/meters/+/seal', 'pet/v1/meters/+/status'], { qos: 1 });
       return client;
     },
     checkChain(address, lastSeq) {

@@ -14,6 +14,11 @@ import type { OpenTransport, Transport } from './transport.ts';
 /** Client settings (seconds are on the meter's clock). */
 export interface MqttClientOptions {
   connect: ConnectOptions;
+  /**
+   * The Last Will's payload for the next CONNECT, asked for at every connection attempt (the Will travels in
+   * CONNECT, MQTT-3.1.1 §3.1.3.3, so a figure in it is as fresh as the last connection). Default: `connect.will`'s.
+   */
+  willPayload?: () => string;
   openTransport: OpenTransport;
   /** Topic filters subscribed at QoS 1 after every CONNACK. */
   subscriptions: string[];
@@ -194,7 +199,12 @@ export function createMqttClient(options: MqttClientOptions): MqttClient {
       onOpen(): void {
         if (transport !== opened) return;
         isOpen = true;
-        send(buildConnect(options.connect));
+        const will = options.connect.will;
+        const willPayload = options.willPayload;
+        const connect = will === undefined || willPayload === undefined
+          ? options.connect
+          : Object.assign({}, options.connect, { will: Object.assign({}, will, { payload: willPayload() }) });
+        send(buildConnect(connect));
       },
       onData(data: string): void {
         if (transport === opened) reader.push(data);

@@ -52,6 +52,9 @@ export function createRecordPublisher(options: RecordPublisherOptions): RecordPu
   let signedCount = 0;
 
   function onPuback(seq: number): void {
+    // A PUBACK frees a slot in the in-flight window: fill it. Without this, a meter whose window was full when
+    // its last seal finished signing waited for the next measurement to send it (for ever once measuring stops).
+    publisher.pump();
     if (seq <= watermark) return;
     ackedAbove[seq] = true;
     let next = watermark;

@@ -1,38 +1,32 @@
 /**
- * The meter's `status` topic payloads (docs/protocol.md §"Topics"): health for operators, not part of the
- * hash chain. The Last Will is the offline form, published by the broker if the meter vanishes (MQTT-3.1.1
- * §3.1.2.5).
+ * The meter's `status` payload, exactly the object of docs/protocol.md §4:
+ * `{"v":1,"state":"online"|"offline","seq":…,"queued":…,"dropped":…,"uptimeS":…}` and nothing else (the relay
+ * refuses any other field). Health for operators, not part of the hash chain. The Last Will is the offline form
+ * with the figures of the moment the meter connected, published by the broker if the meter vanishes
+ * (MQTT-3.1.1 §3.1.2.5).
  */
 import { integerText } from '../records/integerText.ts';
 
 /** Figures reported on the status topic. */
 export interface StatusFigures {
-  meter: string;
-  timeS: number;
-  nextSeq: number;
-  acknowledgedSeq: number;
-  pendingRecords: number;
-  droppedRecords: number;
-  sensor: string;
-  freeMemory: number;
-  problem: string | undefined;
+  isOnline: boolean;
+  /** Highest seq created; 0 before the first record (the field is an unsigned integer). */
+  seq: number;
+  /** Records written to flash and not yet acknowledged. */
+  queued: number;
+  /** Records dropped unacknowledged from a full queue since provisioning. */
+  dropped: number;
+  uptimeS: number;
 }
 
-export function onlineStatusJson(figures: StatusFigures): string {
+/** The status JSON; every figure is written as an integer ≥ 0. */
+export function statusJson(figures: StatusFigures): string {
   return (
-    '{"v":1,"meter":"' + figures.meter + '","online":true' +
-    ',"timeS":' + integerText(Math.floor(figures.timeS)) +
-    ',"nextSeq":' + integerText(figures.nextSeq) +
-    ',"acknowledgedSeq":' + integerText(figures.acknowledgedSeq) +
-    ',"pendingRecords":' + integerText(figures.pendingRecords) +
-    ',"droppedRecords":' + integerText(figures.droppedRecords) +
-    ',"sensor":"' + figures.sensor + '"' +
-    ',"freeMemory":' + integerText(figures.freeMemory) +
-    (figures.problem === undefined ? '' : ',"problem":' + JSON.stringify(figures.problem)) +
+    '{"v":1,"state":"' + (figures.isOnline ? 'online' : 'offline') + '"' +
+    ',"seq":' + integerText(Math.max(0, Math.floor(figures.seq))) +
+    ',"queued":' + integerText(Math.max(0, Math.floor(figures.queued))) +
+    ',"dropped":' + integerText(Math.max(0, Math.floor(figures.dropped))) +
+    ',"uptimeS":' + integerText(Math.max(0, Math.floor(figures.uptimeS))) +
     '}'
   );
-}
-
-export function offlineStatusJson(meter: string): string {
-  return '{"v":1,"meter":"' + meter + '","online":false}';
 }

@@ -217,6 +217,33 @@ test('signing in with the owner’s wallet opens the household view with the own
   assert.equal(world.consoleErrors, []);
 });
 
+test('a zone under the five-meter privacy minimum shows no figures, and asks the relay for none', async () => {
+  const lone = new TestMeter(testMeterKey('lone'), { importWh: 1, exportWh: 0 });
+  const registered = await fetch(`${world.relay.httpUrl}/api/v1/meters`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ address: lone.address, zone: 'small-zone', ownerAddress: `0x${'7'.repeat(40)}` }),
+  });
+  assert.ok(registered.ok);
+  const page = await world.context.newPage(); // no wallet in this one
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  const aggregateRequests: string[] = [];
+  page.on('request', (request) => request.url().includes('/aggregates') && aggregateRequests.push(request.url()));
+  await page.goto(`${world.baseUrl}/#/zone/small-zone`);
+  await page.locator('[data-testid="zone-privacy"]').waitFor();
+  assert.match((await page.locator('[data-testid="zone-updated"]').textContent()) ?? '', /at least 5 meters/);
+  assert.is(await page.locator('[data-testid="zone-production"]').textContent(), '—');
+  assert.equal(aggregateRequests, []);
+
+  await page.goto(`${world.baseUrl}/#/home`);
+  assert.ok(await page.locator('[data-testid="sign-in"]').isDisabled(), 'no wallet, no sign-in button to press');
+  assert.match((await page.locator('#sign-in-card').textContent()) ?? '', /No wallet found/);
+  await page.close();
+  assert.equal(errors, []);
+});
+
 test('the status view shows meters, ingest rate, readiness and rejections from the relay', async () => {
   const { page, consumers } = world;
   // A record missing its fields: the relay refuses it with a stable code and stores the rejection.
@@ -227,7 +254,7 @@ test('the status view shows meters, ingest rate, readiness and rejections from t
     return /code="missing_field"\} [1-9]/.test(text) ? true : undefined;
   });
   await page.goto(`${world.baseUrl}/#/status`);
-  await page.locator('[data-testid="status-meters-online"]').filter({ hasText: '6' }).waitFor();
+  await page.locator('[data-testid="status-meters-online"]').filter({ hasText: '7' }).waitFor(); // six here, one in small-zone
   const stored = await storedRecordCount(world.relay);
   await page.locator('[data-testid="status-records-per-second"] + .figure-caption').filter({ hasText: `${stored} stored` }).waitFor();
   await page.locator('[data-testid="status-checks"] .check-ok').first().waitFor();

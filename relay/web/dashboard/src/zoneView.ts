@@ -63,7 +63,11 @@ export function mountZoneView(root: HTMLElement, zone: ZoneSummary, feed: LiveFe
   const consumption = figureTile('Consumption', 'zone-consumption');
   const netFlow = figureTile('Net flow', 'zone-net-flow');
   const meters = figureTile('Meters reporting', 'zone-meter-count', zone.meterCount === undefined ? '—' : String(zone.meterCount));
-  const updatedLine = h('p', { class: 'muted', 'data-testid': 'zone-updated' }, 'Waiting for the first live reading…');
+  const updatedLine = h(
+    'p',
+    { class: 'muted', 'data-testid': 'zone-updated' },
+    zone.hasAggregates ? 'Waiting for the first live reading…' : `Zone figures appear once at least ${zone.minMetersPerAggregate ?? 5} meters report.`,
+  );
   const chartBox = h('div', { class: 'chart', 'data-testid': 'zone-chart' });
   const chartNote = h('div', { class: 'chart-note' });
 

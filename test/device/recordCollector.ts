@@ -17,7 +17,8 @@ export interface RecordCollector {
   received: number;
   /** Newest status payload per meter (docs/protocol.md §4), parsed. */
   statuses: Record<string, unknown>;
-  connect(url: string, clientId: string): Promise<MqttClient>;
+  /** `isCleanSession: false` keeps the subscription (and QoS 1 messages for it) across a broker restart. */
+  connect(url: string, clientId: string, isCleanSession?: boolean): Promise<MqttClient>;
   /** Checks one meter's chain from seq 0 to `lastSeq`: every record present, prev links, seals signed by it. */
   checkChain(address: string, lastSeq: number): string[];
 }
@@ -30,8 +31,8 @@ export function createRecordCollector(addresses: Set<string>): RecordCollector {
     problems,
     received: 0,
     statuses: {},
-    async connect(url, clientId) {
-      const client = mqtt.connect(url, { clientId, clean: true, reconnectPeriod: 200 });
+    async connect(url, clientId, isCleanSession = true) {
+      const client = mqtt.connect(url, { clientId, clean: isCleanSession, reconnectPeriod: 200 });
       client.on('message', (topic, payload) => {
         const parsed = parseMeterTopic(topic);
         if (parsed === undefined || !addresses.has(parsed.meter)) return;

@@ -36,6 +36,12 @@ interface ChunkInfo {
 /** The queue's operations; every method works on flash directly, nothing is lost at a power cut. */
 export interface StorageRing {
   append(entry: QueueEntry): void;
+  /**
+   * Makes sure the next append of up to `lineBytes` fits in the current chunk, opening a new one (and dropping
+   * the oldest if the ring is full) now rather than inside `append`: the caller then writes a checkpoint that
+   * already counts those drops.
+   */
+  makeRoom(lineBytes: number): void;
   /** Up to `maxCount` entries with seq > `afterSeq`, oldest first. */
   entriesAfter(afterSeq: number, maxCount: number): QueueEntry[];
   /** Everything up to and including `seq` is delivered: erase chunks that hold nothing newer. */
@@ -100,6 +106,9 @@ export function openStorageRing(storage: StorageApi, settings: RingSettings): St
     const chunk: ChunkInfo = { number: numbers[i] as number, firstSeq: -1, lastSeq: -1, usedBytes: 0, lineCount: 0 };
     const text = writtenPart(storage.read(chunkName(chunk.number)));
     chunk.usedBytes = text.length;
+    // A last line without its newline was cut by a power failure. Flash cannot be rewritten in place, so the
+    // chunk is closed: the next record goes to a fresh chunk instead of being glued to the torn bytes.
+    if (text.length > 0 && text.charAt(text.length - 1) !== '\n') chunk.usedBytes = settings.chunkBytes;
     const entries = readEntries(chunk);
     if (entries.length > 0) {
       chunk.firstSeq = (entries[0] as QueueEntry).seq;
@@ -158,6 +167,10 @@ export function openStorageRing(storage: StorageApi, settings: RingSettings): St
       chunk.lastSeq = entry.seq;
       chunk.lineCount++;
       last = entry;
+    },
+    makeRoom(lineBytes: number): void {
+      const chunk = chunks[chunks.length - 1];
+      if (chunk === undefined || chunk.usedBytes + lineBytes > settings.chunkBytes) newChunk();
     },
     entriesAfter(afterSeq: number, maxCount: number): QueueEntry[] {
       const out: QueueEntry[] = [];

@@ -17,6 +17,8 @@ import type { ChainHead } from './hashChain.ts';
 import { advanceChain, sampleDigest, sealDigest } from './hashChain.ts';
 import { sampleJson, unsignedSealJson } from './recordJson.ts';
 
+/** Room for the checkpoint to grow between sizing a line and writing it (a dropped count gaining digits). */
+const CHECKPOINT_SLACK_BYTES = 16;
 /** Largest `sampleCount` a seal can carry (uint16). */
 const MAX_SAMPLE_COUNT = 0xffff;
 
@@ -84,6 +86,15 @@ export function createRecordLog(options: RecordLogOptions): RecordLog {
     return encodeCheckpoint(state);
   }
 
+  /**
+   * Appends a record with its checkpoint. Room is made first, so records the ring drops to make room are
+   * already counted in this record's checkpoint — the count a reboot restores.
+   */
+  function appendRecord(seq: number, summary: WindowSummary, json: string): void {
+    ring.makeRoom(String(seq).length + checkpointFor(summary).length + json.length + 3 + CHECKPOINT_SLACK_BYTES);
+    ring.append({ seq, checkpoint: checkpointFor(summary), json });
+  }
+
   function writeSample(summary: WindowSummary): void {
     const sample: SampleRecord = {
       v: 1,
@@ -108,7 +119,7 @@ export function createRecordLog(options: RecordLogOptions): RecordLog {
     } else if (state.samplesInInterval < MAX_SAMPLE_COUNT) {
       state.samplesInInterval++;
     }
-    ring.append({ seq: sample.seq, checkpoint: checkpointFor(summary), json: sampleJson(sample) });
+    appendRecord(sample.seq, summary, sampleJson(sample));
     advanceChain(head, sampleDigest(options.sha256, sample));
     options.onRecordWritten('sample', sample.seq);
   }
@@ -132,7 +143,7 @@ export function createRecordLog(options: RecordLogOptions): RecordLog {
     state.intervalImportStartWh = summary.importWh;
     state.intervalExportStartWh = summary.exportWh;
     state.samplesInInterval = 0;
-    ring.append({ seq: seal.seq, checkpoint: checkpointFor(summary), json: unsignedSealJson(seal) });
+    appendRecord(seal.seq, summary, unsignedSealJson(seal));
     advanceChain(head, sealDigest(options.sha256, seal));
     options.onRecordWritten('seal', seal.seq);
   }

@@ -1,0 +1,80 @@
+/**
+ * A Mosquitto broker of the test's own, on a free port with its own configuration and persistence folder in a
+ * temporary directory — never the machine's shared broker on 1883. It can be stopped (SIGTERM: Mosquitto saves
+ * its persistence file) and started again on the same port, as a broker restart in production.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface MosquittoProcess {
+  port: number;
+  url: string;
+  start(): Promise<void>;
+  /** SIGTERM and wait for the process to exit. */
+  stop(): Promise<void>;
+  /** Stops the broker if running and removes its folder. */
+  dispose(): Promise<void>;
+}
+
+/** A port that was free a moment ago (the kernel picks it). */
+export async function findFreePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port from the kernel');
+  return address.port;
+}
+
+async function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Writes the configuration; nothing runs until `start()`. */
+export async function createMosquittoProcess(): Promise<MosquittoProcess> {
+  const port = await findFreePort();
+  const dir = mkdtempSync(join(tmpdir(), 'pet-mosquitto-'));
+  const configPath = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    configPath,
+    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none',
+      // Started as root, Mosquitto switches to user "mosquitto", which cannot write the persistence file here.
+      `user ${userInfo().username}`, ''].join('\n'),
+  );
+  let child: ChildProcess | undefined;
+  const broker: MosquittoProcess = {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    async start() {
+      child = spawn('mosquitto', ['-c', configPath], { stdio: 'ignore' });
+      const deadline = Date.now() + 5000;
+      while (!(await isListening(port))) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`mosquitto did not listen on ${port} (exit code ${child.exitCode})`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (running === undefined || running.exitCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGTERM');
+      await exited;
+    },
+    async dispose() {
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return broker;
+}

@@ -13,6 +13,7 @@ import { findMeter } from '../store/queries/findMeter.ts';
 import type { Store } from '../store/openStore.ts';
 import type { ReadinessCheck } from './apiDependencies.ts';
 import { createApp } from './createApp.ts';
+import { mountDashboard } from './dashboard/dashboardRoutes.ts';
 import { readWebConfig, type WebConfig } from './webConfig.ts';
 
 /** What the web room needs from the relay's composition (`startRelay`). */
@@ -93,6 +94,8 @@ export async function startHttpServer(options: StartHttpServerOptions): Promise<
     maxPendingChallenges: web.maxPendingChallenges,
   });
   const app = createApp({ db, signIn, metrics: registry, operatorToken: web.operatorToken, readinessChecks: options.readinessChecks ?? [], logger, now: Date.now });
+  // The page is bundled in memory at start; a failed bundle leaves the API serving and is logged.
+  void mountDashboard(app, { onBuildError: (error) => logger.error({ err: error }, 'dashboard bundle failed') });
   handle = (request) => app.fetch(request);
 
   const feed = new FeedHub({

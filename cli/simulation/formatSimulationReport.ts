@@ -8,14 +8,14 @@ const kWh = (wh: number) => (wh / 1000).toFixed(0);
 const usd = (micro: number) => (micro / 1_000_000).toFixed(2);
 const share = (part: number, whole: number) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`);
 
-type Row = Pick<HouseholdFigures, 'loadWh' | 'pvWh' | 'selfConsumedWh' | 'boughtWh' | 'soldWh' | 'baselineCostMicro' | 'marketCostMicro' | 'peakImportBaselineWh' | 'peakImportMarketWh' | 'avoidedCo2BaselineG' | 'avoidedCo2MarketG'>;
+type Row = Pick<HouseholdFigures, 'loadWh' | 'pvWh' | 'selfConsumedWh' | 'boughtWh' | 'soldWh' | 'deliveredWh' | 'consumedFromMarketWh' | 'baselineCostMicro' | 'marketCostMicro' | 'peakImportBaselineWh' | 'peakImportMarketWh' | 'avoidedCo2BaselineG' | 'avoidedCo2MarketG'>;
 
 function cells(name: string, r: Row, extra: string): string[] {
   return [
     name, kWh(r.loadWh), kWh(r.pvWh), kWh(r.soldWh), kWh(r.boughtWh), usd(r.baselineCostMicro), usd(r.marketCostMicro),
     share(r.baselineCostMicro - r.marketCostMicro, Math.abs(r.baselineCostMicro)),
-    `${share(r.selfConsumedWh, r.pvWh)} → ${share(r.selfConsumedWh + r.soldWh, r.pvWh)}`,
-    `${share(r.selfConsumedWh, r.loadWh)} → ${share(r.selfConsumedWh + r.boughtWh, r.loadWh)}`,
+    `${share(r.selfConsumedWh, r.pvWh)} → ${share(r.selfConsumedWh + r.deliveredWh, r.pvWh)}`,
+    `${share(r.selfConsumedWh, r.loadWh)} → ${share(r.selfConsumedWh + r.consumedFromMarketWh, r.loadWh)}`,
     `${kWh(r.peakImportBaselineWh)} → ${kWh(r.peakImportMarketWh)}`,
     `${(r.avoidedCo2BaselineG / 1000).toFixed(0)} → ${(r.avoidedCo2MarketG / 1000).toFixed(0)}`,
     extra,
@@ -38,6 +38,9 @@ export function formatSimulationReport(name: string, result: SimulationResult, e
     ...lines,
     '',
     `grid fees paid on trades: $${usd(c.gridFeesMicro)}; energy curtailed by feeder limits: ${kWh(c.curtailedWh)} kWh`,
+    `delivery deviations: ${kWh(c.soldWh - c.deliveredWh)} kWh sold but not exported, ${kWh(c.resoldWh)} kWh bought but not ` +
+      `needed (resold at feed-in); imbalance charges and penalties $${usd(c.deviationChargesMicro)}, ` +
+      `${c.penalizedHours} seller-hours beyond the allowed deviation`,
     `community peak hourly utility import: ${kWh(c.peakImportBaselineWh)} → ${kWh(c.peakImportMarketWh)} kWh; ` +
       `physical peak net flow at the substation (unchanged by trading): ${kWh(c.peakNetFlowWh)} kWh`,
     '',

@@ -1,18 +1,21 @@
 /**
  * A year of hourly market intervals over measured household data: each hour every home's net position becomes
- * one order (sized on the hour's actual net energy: a perfect forecast, the market's upper bound), "auto" orders
- * are priced from the community's imbalance, the zone tree clears, and each household's bill is compared with
- * the no-trading baseline (retail to buy, feed-in tariff to sell). Pure computation over loaded data.
+ * one order — sized on the hour's actual net energy (`orderSizing: "actual"`, a perfect forecast: the market's
+ * upper bound) or on `forecastNextNetWh` (`"forecast"`, what a relay can really do) — "auto" orders are priced
+ * from the community's imbalance, the zone tree clears, and each household's hour is settled against what
+ * really happened (`settleHouseholdHour`) and compared with the no-trading baseline. Pure computation.
  */
 import type { TradingParameters } from '../../shared/config/tradingParameters.ts';
 import { forecastNextNetWh, meanAbsoluteErrorWh } from '../../shared/forecast/forecastNetWh.ts';
 import { priceSizedOrder, sizeOrder } from '../../shared/forecast/sizeOrder.ts';
 import { clearZoneTree } from '../../shared/market/clearZoneTree.ts';
 import type { Order } from '../../shared/market/order.ts';
+import type { Trade } from '../../shared/market/trade.ts';
 import type { ZoneNode } from '../../shared/market/zoneTree.ts';
 import { autoLimitMicroPerKWh, autoPriceMicroPerKWh } from '../../shared/pricing/dynamicPrice.ts';
 import type { CityLearnData } from './cityLearnData.ts';
 import type { Scenario } from './scenario.ts';
+import { settleHouseholdHour } from './settleHouseholdHour.ts';
 
 /** One household's year. Energy in Wh, money in micro-units (micro-USD), CO2 in grams. */
 export interface HouseholdFigures {
@@ -22,8 +25,17 @@ export interface HouseholdFigures {
   readonly pvWh: number;
   /** PV used behind the meter in the same hour. */
   readonly selfConsumedWh: number;
+  /** Traded energy: sold and bought in the market. */
   readonly boughtWh: number;
   readonly soldWh: number;
+  /** Sold energy the meter confirmed; bought energy the home really used; bought energy it did not need. */
+  readonly deliveredWh: number;
+  readonly consumedFromMarketWh: number;
+  readonly resoldWh: number;
+  /** Imbalance charges and penalties paid for delivery shortfalls (part of the market cost). */
+  readonly deviationChargesMicro: number;
+  /** Hours in which a shortfall went beyond MAXIMUM_LOCAL_GRID_DEVIATION. */
+  readonly penalizedHours: number;
   /** Bought from / sold to the utility with the market. */
   readonly gridImportWh: number;
   readonly gridExportWh: number;
@@ -35,7 +47,7 @@ export interface HouseholdFigures {
   /** Largest hourly utility import, without and with the market. */
   readonly peakImportBaselineWh: number;
   readonly peakImportMarketWh: number;
-  /** Grid CO2 avoided by local PV: own use only (baseline), own use plus local purchases (market). */
+  /** Grid CO2 avoided by local PV: own use only (baseline), own use plus local purchases used (market). */
   readonly avoidedCo2BaselineG: number;
   readonly avoidedCo2MarketG: number;
   /** MAE of the hourly net-energy forecast (`forecastNextNetWh`) against the actual values. */
@@ -93,18 +105,15 @@ export function runSimulation(data: CityLearnData, scenario: Scenario, params: T
   const series = homes.map((home) => data.buildings.get(home)!);
   const pvWp = homes.map((home) => scenario.pvWp.get(home) ?? 0);
   const acc = homes.map(() => ({
-    loadWh: 0, pvWh: 0, selfConsumedWh: 0, boughtWh: 0, soldWh: 0, gridImportWh: 0, gridExportWh: 0,
-    baselineCostMicro: 0, marketCostMicro: 0, gridFeesMicro: 0, tradeCount: 0, peakImportBaselineWh: 0,
+    loadWh: 0, pvWh: 0, selfConsumedWh: 0, boughtWh: 0, soldWh: 0, deliveredWh: 0, consumedFromMarketWh: 0,
+    resoldWh: 0, deviationChargesMicro: 0, penalizedHours: 0, gridImportWh: 0, gridExportWh: 0, baselineCostMicro: 0, marketCostMicro: 0, gridFeesMicro: 0, tradeCount: 0, peakImportBaselineWh: 0,
     peakImportMarketWh: 0, avoidedCo2BaselineMg: 0, avoidedCo2MarketMg: 0,
   }));
   const netHistory = homes.map(() => new Float64Array(data.hours));
   const forecasts = homes.map(() => new Float64Array(data.hours));
   const community = { peakImportBaselineWh: 0, peakImportMarketWh: 0, peakNetFlowWh: 0, tradingHours: 0, curtailedWh: 0 };
-  const boughtWh = new Float64Array(n);
-  const soldWh = new Float64Array(n);
-  const paidMicro = new Float64Array(n);
-  const feesMicro = new Float64Array(n);
-  const trades = new Float64Array(n);
+  const sales: Trade[][] = homes.map(() => []);
+  const purchases: Trade[][] = homes.map(() => []);
 
   for (let h = 0; h < data.hours; h += 1) {
     const retail = data.retailMicroPerKWh[h] as number;
@@ -123,7 +132,8 @@ export function runSimulation(data: CityLearnData, scenario: Scenario, params: T
       forecasts[i]![h] = forecastNextNetWh(netHistory[i]!.subarray(0, h), { intervalsPerDay: 24 });
       netHistory[i]![h] = netWh;
       const standing = scenario.standingOrders.get(homes[i]!)!;
-      const order = sizeOrder({ participant: homes[i]!, sell: standing.sell, buy: standing.buy, nameplatePowerW: scenario.connectionW }, netWh, params.intervalSeconds);
+      const orderWh = scenario.orderSizing === 'forecast' ? (forecasts[i]![h] as number) : netWh;
+      const order = sizeOrder({ participant: homes[i]!, sell: standing.sell, buy: standing.buy, nameplatePowerW: scenario.connectionW }, orderWh, params.intervalSeconds);
       if (order === null) continue;
       sized.push(order);
       if (order.side === 'sell') supplyWh += order.energyWh;
@@ -142,19 +152,18 @@ export function runSimulation(data: CityLearnData, scenario: Scenario, params: T
     const result = clearZoneTree(tree, ordersByZone, treeOptions);
     if (result.trades.length > 0) community.tradingHours += 1;
     for (const c of result.curtailed) for (const e of c.entries) community.curtailedWh += e.energyWh;
-    boughtWh.fill(0); soldWh.fill(0); paidMicro.fill(0); feesMicro.fill(0); trades.fill(0);
-    for (const t of result.trades) {
-      const s = index.get(t.seller)!;
-      const b = index.get(t.buyer)!;
-      soldWh[s] = (soldWh[s] as number) + t.energyWh;
-      boughtWh[b] = (boughtWh[b] as number) + t.energyWh;
-      paidMicro[b] = (paidMicro[b] as number) + Number(t.amountMicro + t.buyerFeeMicro);
-      paidMicro[s] = (paidMicro[s] as number) - Number(t.amountMicro - t.sellerFeeMicro);
-      feesMicro[b] = (feesMicro[b] as number) + Number(t.buyerFeeMicro);
-      feesMicro[s] = (feesMicro[s] as number) + Number(t.sellerFeeMicro);
-      trades[s] = (trades[s] as number) + 1;
-      trades[b] = (trades[b] as number) + 1;
+    for (let i = 0; i < n; i += 1) {
+      (sales[i] as Trade[]).length = 0;
+      (purchases[i] as Trade[]).length = 0;
     }
+    for (const t of result.trades) {
+      sales[index.get(t.seller)!]!.push(t);
+      purchases[index.get(t.buyer)!]!.push(t);
+    }
+    const terms = {
+      retailTariffMicroPerKWh: retail, feedInTariffMicroPerKWh: feedIn,
+      maximumLocalGridDeviationBps: params.maximumLocalGridDeviationBps, deviationPenaltyBps: params.deviationPenaltyBps,
+    };
     let importBaseSum = 0;
     let importMarketSum = 0;
     let netFlowSum = 0;
@@ -163,24 +172,24 @@ export function runSimulation(data: CityLearnData, scenario: Scenario, params: T
       const a = acc[i]!;
       const load = loads[i] as number;
       const pv = pvs[i] as number;
-      const self = Math.min(load, pv);
-      const importBase = load - self;
-      const exportBase = pv - self;
-      const gridImport = importBase - (boughtWh[i] as number);
-      const gridExport = exportBase - (soldWh[i] as number);
-      a.loadWh += load; a.pvWh += pv; a.selfConsumedWh += self;
-      a.boughtWh += boughtWh[i] as number; a.soldWh += soldWh[i] as number;
-      a.gridImportWh += gridImport; a.gridExportWh += gridExport;
-      a.baselineCostMicro += microFloor(importBase, retail) - microFloor(exportBase, feedIn);
-      a.marketCostMicro += microFloor(gridImport, retail) - microFloor(gridExport, feedIn) + (paidMicro[i] as number);
-      a.gridFeesMicro += feesMicro[i] as number;
-      a.tradeCount += trades[i] as number;
+      const hour = settleHouseholdHour({ loadWh: load, pvWh: pv, sales: sales[i]!, purchases: purchases[i]!, terms });
+      const importBase = load - hour.selfConsumedWh;
+      a.loadWh += load; a.pvWh += pv; a.selfConsumedWh += hour.selfConsumedWh;
+      a.boughtWh += hour.boughtWh; a.soldWh += hour.soldWh; a.deliveredWh += hour.deliveredWh;
+      a.consumedFromMarketWh += hour.consumedFromMarketWh; a.resoldWh += hour.resoldWh;
+      a.gridImportWh += hour.gridImportWh; a.gridExportWh += hour.gridExportWh;
+      a.baselineCostMicro += hour.baselineCostMicro;
+      a.marketCostMicro += hour.marketCostMicro;
+      a.gridFeesMicro += hour.gridFeesMicro;
+      a.deviationChargesMicro += hour.deviationChargesMicro;
+      if (hour.isPenalized) a.penalizedHours += 1;
+      a.tradeCount += sales[i]!.length + purchases[i]!.length;
       a.peakImportBaselineWh = Math.max(a.peakImportBaselineWh, importBase);
-      a.peakImportMarketWh = Math.max(a.peakImportMarketWh, gridImport);
-      a.avoidedCo2BaselineMg += microFloor(self, carbon);
-      a.avoidedCo2MarketMg += microFloor(self + (boughtWh[i] as number), carbon);
+      a.peakImportMarketWh = Math.max(a.peakImportMarketWh, hour.gridImportWh);
+      a.avoidedCo2BaselineMg += microFloor(hour.selfConsumedWh, carbon);
+      a.avoidedCo2MarketMg += microFloor(hour.selfConsumedWh + hour.consumedFromMarketWh, carbon);
       importBaseSum += importBase;
-      importMarketSum += gridImport;
+      importMarketSum += hour.gridImportWh;
       netFlowSum += load - pv;
     }
     community.peakImportBaselineWh = Math.max(community.peakImportBaselineWh, importBaseSum);
@@ -202,7 +211,9 @@ export function runSimulation(data: CityLearnData, scenario: Scenario, params: T
     community: {
       homes: n, hours: data.hours, tradingHours: community.tradingHours, curtailedWh: community.curtailedWh,
       loadWh: sum('loadWh'), pvWh: sum('pvWh'), selfConsumedWh: sum('selfConsumedWh'), boughtWh: sum('boughtWh'),
-      soldWh: sum('soldWh'), gridImportWh: sum('gridImportWh'), gridExportWh: sum('gridExportWh'),
+      soldWh: sum('soldWh'), deliveredWh: sum('deliveredWh'), consumedFromMarketWh: sum('consumedFromMarketWh'),
+      resoldWh: sum('resoldWh'), deviationChargesMicro: sum('deviationChargesMicro'), penalizedHours: sum('penalizedHours'),
+      gridImportWh: sum('gridImportWh'), gridExportWh: sum('gridExportWh'),
       baselineCostMicro: sum('baselineCostMicro'), marketCostMicro: sum('marketCostMicro'), gridFeesMicro: sum('gridFeesMicro'),
       tradeCount: sum('tradeCount') / 2,
       peakImportBaselineWh: community.peakImportBaselineWh, peakImportMarketWh: community.peakImportMarketWh,

@@ -8,6 +8,7 @@ const example = JSON.parse(readFileSync(new URL('./example-scenario.json', impor
 test('the example scenario parses', () => {
   const scenario = parseScenario(example);
   assert.is(scenario.feeders.length, 2);
+  assert.is(scenario.orderSizing, 'actual');
   assert.is(scenario.feedInTariffMicroPerKWh, 50_000);
   assert.is(scenario.pvWp.get('Building_4'), 5000);
   assert.equal(scenario.standingOrders.get('Building_4')?.sell, { kind: 'limit', priceMicroPerKWh: 100_000 });
@@ -18,6 +19,7 @@ test('bad scenarios name the field that is wrong', () => {
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ ...example, feedInTariffPerKWh: 0.05 }, 'feedInTariffPerKWh'],
     [{ ...example, priceRule: 'cheapest' }, 'priceRule'],
+    [{ ...example, orderSizing: 'guess' }, 'orderSizing'],
     [{ ...example, feeders: [] }, 'feeders'],
     [{ ...example, feeders: [{ id: 'f', homes: ['Building_1', 'Building_1'] }] }, 'feeders[0].homes[1]'],
     [{ ...example, pvKWp: { Building_99: 4 } }, 'pvKWp.Building_99'],

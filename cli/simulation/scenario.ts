@@ -4,6 +4,7 @@
  * {
  *   "name": "…",
  *   "priceRule": "default" | "gsy",                       optional, default "default"
+ *   "orderSizing": "actual" | "forecast",                 optional, default "actual" (perfect foresight)
  *   "feedInTariffPerKWh": "0.05",                         token (USD) per kWh; retail comes from pricing.csv
  *   "connectionKW": 10,                                   optional nameplate cap of every home, default 10
  *   "parameters": { "PET_MINIMUM_TRADE_THRESHOLD_KWH": "0.5", … },   optional, as the environment variables
@@ -21,6 +22,7 @@ import type { StandingPrice } from '../../shared/forecast/sizeOrder.ts';
 export interface Scenario {
   readonly name: string;
   readonly priceRule: ClearingPriceRule;
+  readonly orderSizing: 'actual' | 'forecast';
   readonly feedInTariffMicroPerKWh: number;
   readonly connectionW: number;
   readonly parameters: Readonly<Record<string, string>>;
@@ -64,6 +66,8 @@ export function parseScenario(value: unknown): Scenario {
   const name = typeof value.name === 'string' ? value.name : 'scenario';
   const priceRule = value.priceRule ?? 'default';
   if (priceRule !== 'default' && priceRule !== 'gsy') throw new ScenarioError('priceRule', `expected "default" or "gsy", got ${JSON.stringify(priceRule)}`);
+  const orderSizing = value.orderSizing ?? 'actual';
+  if (orderSizing !== 'actual' && orderSizing !== 'forecast') throw new ScenarioError('orderSizing', `expected "actual" or "forecast", got ${JSON.stringify(orderSizing)}`);
   const parameters: Record<string, string> = {};
   if (value.parameters !== undefined) {
     if (!isRecord(value.parameters)) throw new ScenarioError('parameters', 'expected an object of PET_* variables');
@@ -112,6 +116,7 @@ export function parseScenario(value: unknown): Scenario {
   return {
     name,
     priceRule,
+    orderSizing,
     feedInTariffMicroPerKWh: money(value.feedInTariffPerKWh, 'feedInTariffPerKWh'),
     connectionW: Math.round(positiveNumber(value.connectionKW ?? 10, 'connectionKW') * 1000),
     parameters,

@@ -48,7 +48,7 @@ export interface IngestWrite {
   statuses: StatusRow[];
   /** Meters first seen on the wire under the `accept` policy: inserted with `is_registered = false`. */
   unregisteredMeters: string[];
-  /** Chain heads as loaded before the checks (for gap detection). */
+  /** Chain heads as loaded before the checks (informational; the write re-reads them under a row lock). */
   priorHeads: ReadonlyMap<string, ChainHeadState>;
 }
 
@@ -180,21 +180,34 @@ export async function writeIngestBatch(db: RelayDatabase, write: IngestWrite): P
   });
 }
 
-/** Advances each touched meter's head and records the gaps that the new records open. */
-async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], priorHeads: ReadonlyMap<string, ChainHeadState>): Promise<GapRow[]> {
+/**
+ * Advances each touched meter's head and records the gaps that the new records open. The head rows are locked
+ * first (`FOR UPDATE`, in meter order): a relay writing the same meter concurrently commits before this one
+ * reads on, so the scan below sees its records and the contiguous head never sticks behind.
+ */
+async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], _priorHeads: ReadonlyMap<string, ChainHeadState>): Promise<GapRow[]> {
   const byMeter = new Map<string, AcceptedRecord[]>();
   for (const accepted of stored) {
     const list = byMeter.get(accepted.record.meter);
     if (list === undefined) byMeter.set(accepted.record.meter, [accepted]);
     else list.push(accepted);
   }
+  if (byMeter.size === 0) return [];
+  const meterList = [...byMeter.keys()].sort();
+  await queryRows(t, sql`INSERT INTO chain_heads (meter, last_seq, last_digest, contiguous_seq) SELECT m, -1, '', -1 FROM unnest(${sql.param(meterList)}::text[]) AS m ORDER BY m ON CONFLICT (meter) DO NOTHING`);
+  const locked = await queryRows<{ meter: string; last_seq: unknown; contiguous_seq: unknown }>(
+    t,
+    sql`SELECT meter, last_seq, contiguous_seq FROM chain_heads WHERE meter = ANY(${sql.param(meterList)}::text[]) ORDER BY meter FOR UPDATE`,
+  );
+  const current = new Map(locked.map((row) => [row.meter, { lastSeq: Number(row.last_seq), contiguousSeq: Number(row.contiguous_seq) }]));
   const heads: (typeof chainHeads.$inferInsert)[] = [];
   const gaps: GapRow[] = [];
-  for (const [meter, list] of [...byMeter].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const meter of meterList) {
+    const list = byMeter.get(meter)!;
     list.sort((a, b) => a.record.seq - b.record.seq);
-    const prior = priorHeads.get(meter);
-    let lastKnown = prior?.lastSeq ?? -1;
-    let contiguous = prior?.contiguousSeq ?? -1;
+    const head = current.get(meter);
+    let lastKnown = head?.lastSeq ?? -1;
+    let contiguous = head?.contiguousSeq ?? -1;
     let last = list[0]!;
     let lastSeal: AcceptedRecord | undefined;
     for (const accepted of list) {

@@ -1,0 +1,56 @@
+/**
+ * Builds and persists one zone's settlement batch for an interval whose seals are in — BEFORE anything is sent
+ * (the batch is the durable intent; `relay/chain/settleBatchOnChain.ts` moves it along). Under the (zone,
+ * interval) advisory lock and only if no batch exists, so it is built once across relays and restarts.
+ */
+import { encodeAbiParameters, keccak256, type Hex } from 'viem';
+import { sql } from 'drizzle-orm';
+import type { DeliveryTerms } from '../../shared/market/settleDelivery.ts';
+import type { SealRecord } from '../../shared/protocol/recordTypes.ts';
+import { chainZoneId } from '../chain/chainZoneId.ts';
+import { encodeSellers, encodeTrades } from '../chain/encodeSettlementCalldata.ts';
+import { listIntervalTrades } from '../store/marketQueries/marketTrades.ts';
+import { listSealsEndingIn } from '../store/marketQueries/sealedIntervals.ts';
+import { queryRows } from '../store/queryRows.ts';
+import type { RelayDatabase } from '../store/relayDatabase.ts';
+import { buildSettlementBatch } from './buildSettlementBatch.ts';
+
+/** keccak256(abi.encode(uint64 zone, uint32 intervalStartS)), as `TradingMarketplace.settle` computes it. */
+export function settlementBatchKey(chainZone: bigint, intervalStartS: number): Hex {
+  return keccak256(encodeAbiParameters([{ type: 'uint64' }, { type: 'uint32' }], [chainZone, intervalStartS]));
+}
+
+export type PrepareOutcome = 'built' | 'empty' | 'exists' | 'locked';
+
+/**
+ * @example await prepareSettlementBatch(db, { zone: 'feeder-1', intervalStartS, intervalSeconds: 900, terms });
+ */
+export async function prepareSettlementBatch(
+  db: RelayDatabase,
+  options: { zone: string; intervalStartS: number; intervalSeconds: number; terms: DeliveryTerms },
+): Promise<PrepareOutcome> {
+  const { zone, intervalStartS: startS, intervalSeconds } = options;
+  return db.transaction(async (txDb) => {
+    const tx = txDb as unknown as RelayDatabase;
+    const [lock] = await queryRows<{ locked: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`settle:${zone}:${startS}`}, 0)) AS locked`);
+    if (!lock?.locked) return 'locked';
+    if ((await queryRows(tx, sql`SELECT 1 FROM settlement_batches WHERE zone = ${zone} AND interval_start_s = ${startS}`)).length > 0) return 'exists';
+    const trades = await listIntervalTrades(tx, zone, startS);
+    const sellerMeters = [...new Set(trades.map((t) => t.sellerMeter))];
+    // The seal that closes interval T ends in [T + I, T + 2I) (relay/market/marketTime.ts); the last one wins.
+    const seals = await listSealsEndingIn(tx, sellerMeters, startS + intervalSeconds, startS + 2 * intervalSeconds);
+    const sealsByMeter = new Map<string, SealRecord>();
+    for (const seal of seals) sealsByMeter.set(seal.meter, seal);
+    const plan = buildSettlementBatch(trades, sealsByMeter, options.terms);
+    const chainZone = chainZoneId(zone);
+    const state = plan.trades.length === 0 ? 'empty' : 'built';
+    await tx.execute(sql`INSERT INTO settlement_batches (zone, interval_start_s, chain_zone, batch_key, state, price_micro_per_kwh, sellers_hex, trades_hex, trade_count, delivered_wh, gross_micro)
+      VALUES (${zone}, ${startS}, ${chainZone.toString()}, ${settlementBatchKey(chainZone, startS)}, ${state}, ${plan.priceMicroPerKWh},
+              ${plan.sellers.length === 0 ? '0x' : encodeSellers(plan.sellers)}, ${plan.trades.length === 0 ? '0x' : encodeTrades(plan.trades)},
+              ${plan.trades.length}, ${plan.deliveredWh}, ${plan.grossMicro.toString()})`);
+    for (const d of plan.deliveries) {
+      await tx.execute(sql`UPDATE market_trades SET delivered_wh = ${d.deliveredWh}, paid_micro = ${d.paidMicro.toString()} WHERE zone = ${zone} AND interval_start_s = ${startS} AND trade_index = ${d.tradeIndex}`);
+    }
+    return state;
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * The market room (DESIGN §3 from "interval close" on): a loop that, on the relay's clock,
+ *  1. clears each zone's current interval once (standing orders × forecasts → pay-as-clear auction), under a
+ *     PostgreSQL advisory lock per (zone, interval) so one relay of many clears it (DESIGN §8);
+ *  2. once an interval has ended and its grace period for late seals has passed, builds and persists its
+ *     settlement batch from the sellers' stored seals (delivery decides what is paid);
+ *  3. drives open batches on-chain (`relay/chain/settleBatchOnChain.ts`), retrying with backoff;
+ * and publishes clearing results, trades, "energy available nearby" and settlements to the feed, the meters'
+ * command topics and the notifications table. Composed beside `startRelay` (it needs only the store, the broker
+ * URL, optionally the feed and the chain), so several relays may run it against one database.
+ */
+import type { Logger } from 'pino';
+import type { TradingParameters } from '../shared/config/tradingParameters.ts';
+import type { ChainClients } from './chain/chainClients.ts';
+import type { PlatformAddresses } from './chain/platformAddresses.ts';
+import { settleBatchOnChain, type SettleBatchDeps } from './chain/settleBatchOnChain.ts';
+import { clearMarketInterval } from './market/clearMarketInterval.ts';
+import { intervalStartOf } from './market/marketTime.ts';
+import { prepareSettlementBatch } from './market/prepareSettlementBatch.ts';
+import { createMarketPublisher, type FeedPublisher, type MarketPublisher } from './notify/marketPublisher.ts';
+import { notifyCleared, notifySettled } from './notify/notifyHouseholds.ts';
+import { listIntervalTrades } from './store/marketQueries/marketTrades.ts';
+import { listIntervalsAwaitingBatch, listOpenBatches } from './store/marketQueries/settlementBatches.ts';
+import { listStandingOrders } from './store/marketQueries/standingOrders.ts';
+import type { RelayDatabase } from './store/relayDatabase.ts';
+
+export interface MarketRoomOptions {
+  db: RelayDatabase;
+  logger: Logger;
+  params: TradingParameters;
+  /** This relay's id (`PET_RELAY_ID`), recorded on what it clears. */
+  relayId: string;
+  /** The relay's clock, Unix seconds (the demo runs it on simulated time). */
+  nowS?: () => number;
+  /** Seconds after an interval's start before it is cleared, so the previous interval's seals are in. Default 2 % of the interval. */
+  clearDelayS?: number;
+  /** Seconds after an interval's end to wait for late seals before settling it. Default 10 % of the interval. */
+  sealGraceS?: number;
+  /** Real milliseconds between rounds. Default 500. */
+  tickMs?: number;
+  feed?: FeedPublisher | undefined;
+  brokerUrl?: string | undefined;
+  topicPrefix?: string;
+  /** Settle on this chain; absent: clear only. */
+  chain?: {
+    clients: ChainClients;
+    addresses: PlatformAddresses;
+    topUpEscrow?: SettleBatchDeps['topUpEscrow'];
+    beforeBroadcast?: SettleBatchDeps['beforeBroadcast'];
+    afterBroadcast?: SettleBatchDeps['afterBroadcast'];
+  };
+}
+
+/** Counts since start. */
+export interface MarketRoomStats {
+  intervalsCleared: number;
+  trades: number;
+  batchesConfirmed: number;
+  batchesFailed: number;
+  /** Gas of each of our confirmed settlement transactions, with its trade count. */
+  settlementGas: { gasUsed: bigint; tradeCount: number }[];
+}
+
+export interface MarketRoom {
+  stats: MarketRoomStats;
+  /** One round now (tests); rounds never overlap. */
+  runRound(): Promise<void>;
+  /** Stops the loop; waits for the running round at most `waitMs` (default 10 s). Idempotent. */
+  stop(waitMs?: number): Promise<void>;
+}
+
+/**
+ * @example
+ * const market = await startMarketRoom({ db: relay.store.db, logger, params, relayId: 'relay-1', brokerUrl: relay.brokerUrl, chain });
+ * // …
+ * await market.stop();
+ */
+export async function startMarketRoom(options: MarketRoomOptions): Promise<MarketRoom> {
+  const { db, params } = options;
+  const logger = options.logger.child({ room: 'market' });
+  const intervalSeconds = params.intervalSeconds;
+  const nowS = options.nowS ?? (() => Date.now() / 1000);
+  const clearDelayS = options.clearDelayS ?? Math.max(1, Math.round(intervalSeconds * 0.02));
+  const sealGraceS = options.sealGraceS ?? Math.max(1, Math.round(intervalSeconds * 0.1));
+  const terms = {
+    retailTariffMicroPerKWh: params.retailTariffMicroPerKWh,
+    feedInTariffMicroPerKWh: params.feedInTariffMicroPerKWh,
+    maximumLocalGridDeviationBps: params.maximumLocalGridDeviationBps,
+    deviationPenaltyBps: params.deviationPenaltyBps,
+  };
+  const publisher: MarketPublisher = await createMarketPublisher({ feed: options.feed, brokerUrl: options.brokerUrl, topicPrefix: options.topicPrefix ?? '', clientId: `${options.relayId}-market` });
+  const stats: MarketRoomStats = { intervalsCleared: 0, trades: 0, batchesConfirmed: 0, batchesFailed: 0, settlementGas: [] };
+  const chain = options.chain;
+  const settleDeps: SettleBatchDeps | undefined =
+    chain === undefined
+      ? undefined
+      : {
+          db, clients: chain.clients, marketplace: chain.addresses.marketplace, logger,
+          ...(chain.topUpEscrow ? { topUpEscrow: chain.topUpEscrow } : {}),
+          ...(chain.beforeBroadcast ? { beforeBroadcast: chain.beforeBroadcast } : {}),
+          ...(chain.afterBroadcast ? { afterBroadcast: chain.afterBroadcast } : {}),
+        };
+
+  async function clearDue(now: number): Promise<void> {
+    const startS = intervalStartOf(now, intervalSeconds);
+    if (now < startS + clearDelayS) return;
+    const zones = [...new Set((await listStandingOrders(db)).map((s) => s.zone))].sort();
+    for (const zone of zones) {
+      const outcome = await clearMarketInterval(db, { zone, intervalStartS: startS, intervalSeconds, params, relayId: options.relayId });
+      if (outcome.status !== 'cleared') continue;
+      const { cleared } = outcome;
+      stats.intervalsCleared += 1;
+      stats.trades += cleared.trades.length;
+      logger.info({ zone, intervalStartS: startS, orders: cleared.orders.length, trades: cleared.trades.length, clearedWh: cleared.clearedWh, priceMicroPerKWh: cleared.clearingPriceMicroPerKWh }, 'interval cleared');
+      await notifyCleared(db, publisher, cleared);
+    }
+  }
+
+  async function buildDue(now: number): Promise<void> {
+    for (const due of await listIntervalsAwaitingBatch(db, Math.floor(now - sealGraceS))) {
+      const outcome = await prepareSettlementBatch(db, { zone: due.zone, intervalStartS: due.intervalStartS, intervalSeconds, terms });
+      if (outcome === 'built' || outcome === 'empty') logger.info({ zone: due.zone, intervalStartS: due.intervalStartS, outcome }, 'settlement batch persisted');
+    }
+  }
+
+  async function settleOpen(): Promise<void> {
+    if (settleDeps === undefined) return;
+    for (const batch of await listOpenBatches(db)) {
+      if (isStopping) return;
+      const result = await settleBatchOnChain(settleDeps, batch);
+      if (result.state === 'confirmed') {
+        stats.batchesConfirmed += 1;
+        if (result.gasUsed !== null) stats.settlementGas.push({ gasUsed: result.gasUsed, tradeCount: batch.tradeCount });
+        logger.info({ zone: batch.zone, intervalStartS: batch.intervalStartS, txHash: result.txHash, gasUsed: result.gasUsed?.toString(), trades: batch.tradeCount }, 'settlement confirmed');
+        await notifySettled(db, publisher, await listIntervalTrades(db, batch.zone, batch.intervalStartS), result.txHash);
+      } else if (result.state === 'failed') {
+        stats.batchesFailed += 1;
+        logger.error({ zone: batch.zone, intervalStartS: batch.intervalStartS, reason: result.reason }, 'settlement failed');
+      }
+    }
+  }
+
+  let isStopping = false;
+  let running: Promise<void> | undefined;
+  async function round(): Promise<void> {
+    const now = nowS();
+    await clearDue(now);
+    await buildDue(now);
+    await settleOpen();
+  }
+  function runRound(): Promise<void> {
+    running ??= round()
+      .catch((error) => logger.error({ err: error }, 'market round failed'))
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    if (isStopping) return;
+    timer = setTimeout(() => void runRound().then(schedule), options.tickMs ?? 500);
+  };
+  schedule();
+  let stopping: Promise<void> | undefined;
+  return {
+    stats,
+    runRound,
+    stop(waitMs = 10_000) {
+      stopping ??= (async () => {
+        isStopping = true;
+        clearTimeout(timer);
+        if (running !== undefined) await Promise.race([running, new Promise((resolve) => setTimeout(resolve, waitMs))]);
+        await publisher.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The market room's tables as drizzle schema (created by `migrations/0100_market.sql`; keep the two in step).
+ * Kept apart from `schema.ts` (the ingest room's). Queries in `marketQueries/` use raw SQL through `queryRows`
+ * so they run unchanged on PGlite and postgres.js; these definitions document and type the columns.
+ *
+ * Units are in the column names; money in micro-units of the settlement token as `numeric(40,0)` (read as a
+ * string, turned into bigint at the edge).
+ */
+import { bigint, bigserial, integer, numeric, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+
+const u64 = (name: string) => bigint(name, { mode: 'number' });
+
+/** One standing order per meter; a NULL side never trades. `*_kind` is 'auto' or 'limit'. */
+export const standingOrders = pgTable('standing_orders', {
+  meter: text('meter').primaryKey(),
+  participant: text('participant').notNull(),
+  sellKind: text('sell_kind'),
+  sellPriceMicroPerKWh: u64('sell_price_micro_per_kwh'),
+  buyKind: text('buy_kind'),
+  buyPriceMicroPerKWh: u64('buy_price_micro_per_kwh'),
+  nameplateW: integer('nameplate_w').notNull(),
+  source: text('source').notNull().default('api'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A cleared (zone, interval); its row is the "cleared once" mark. */
+export const marketIntervals = pgTable(
+  'market_intervals',
+  {
+    zone: text('zone').notNull(),
+    intervalStartS: u64('interval_start_s').notNull(),
+    intervalEndS: u64('interval_end_s').notNull(),
+    clearingPriceMicroPerKWh: u64('clearing_price_micro_per_kwh'),
+    autoPriceMicroPerKWh: u64('auto_price_micro_per_kwh').notNull(),
+    orderCount: integer('order_count').notNull(),
+    tradeCount: integer('trade_count').notNull(),
+    clearedWh: u64('cleared_wh').notNull(),
+    clearedBy: text('cleared_by').notNull(),
+    clearedAt: timestamp('cleared_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.zone, table.intervalStartS] })],
+);
+
+/** The interval's orders, sized from each meter's forecast. */
+export const intervalOrders = pgTable(
+  'interval_orders',
+  {
+    zone: text('zone').notNull(),
+    intervalStartS: u64('interval_start_s').notNull(),
+    orderId: text('order_id').notNull(),
+    meter: text('meter').notNull(),
+    participant: text('participant').notNull(),
+    side: text('side').notNull(),
+    energyWh: u64('energy_wh').notNull(),
+    limitPriceMicroPerKWh: u64('limit_price_micro_per_kwh').notNull(),
+    forecastNetWh: u64('forecast_net_wh').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.zone, table.intervalStartS, table.orderId] })],
+);
+
+/** Matched trades; `deliveredWh` / `paidMicro` after delivery settlement. */
+export const marketTrades = pgTable(
+  'market_trades',
+  {
+    zone: text('zone').notNull(),
+    intervalStartS: u64('interval_start_s').notNull(),
+    tradeIndex: integer('trade_index').notNull(),
+    sellOrderId: text('sell_order_id').notNull(),
+    buyOrderId: text('buy_order_id').notNull(),
+    seller: text('seller').notNull(),
+    sellerMeter: text('seller_meter').notNull(),
+    buyer: text('buyer').notNull(),
+    buyerMeter: text('buyer_meter').notNull(),
+    energyWh: u64('energy_wh').notNull(),
+    priceMicroPerKWh: u64('price_micro_per_kwh').notNull(),
+    amountMicro: numeric('amount_micro', { precision: 40, scale: 0 }).notNull(),
+    deliveredWh: u64('delivered_wh'),
+    paidMicro: numeric('paid_micro', { precision: 40, scale: 0 }),
+  },
+  (table) => [primaryKey({ columns: [table.zone, table.intervalStartS, table.tradeIndex] })],
+);
+
+/** Settlement batches: built → sent → confirmed | failed, or empty (nothing delivered, no transaction). */
+export const settlementBatches = pgTable(
+  'settlement_batches',
+  {
+    zone: text('zone').notNull(),
+    intervalStartS: u64('interval_start_s').notNull(),
+    chainZone: numeric('chain_zone', { precision: 20, scale: 0 }).notNull(),
+    batchKey: text('batch_key').notNull(),
+    state: text('state').notNull(),
+    priceMicroPerKWh: u64('price_micro_per_kwh').notNull(),
+    sellersHex: text('sellers_hex').notNull(),
+    tradesHex: text('trades_hex').notNull(),
+    tradeCount: integer('trade_count').notNull(),
+    deliveredWh: u64('delivered_wh').notNull(),
+    grossMicro: numeric('gross_micro', { precision: 40, scale: 0 }).notNull(),
+    txHash: text('tx_hash'),
+    rawTx: text('raw_tx'),
+    blockNumber: u64('block_number'),
+    gasUsed: u64('gas_used'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.zone, table.intervalStartS] })],
+);
+
+/** Chain events indexed back from receipts. */
+export const chainEvents = pgTable(
+  'chain_events',
+  {
+    txHash: text('tx_hash').notNull(),
+    logIndex: integer('log_index').notNull(),
+    blockNumber: u64('block_number').notNull(),
+    contract: text('contract').notNull(),
+    eventName: text('event_name').notNull(),
+    argsJson: text('args_json').notNull(),
+    indexedAt: timestamp('indexed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.txHash, table.logIndex] })],
+);
+
+/** Deployed contract addresses per chain id. */
+export const chainDeployments = pgTable(
+  'chain_deployments',
+  {
+    chainId: u64('chain_id').notNull(),
+    name: text('name').notNull(),
+    address: text('address').notNull(),
+    deployedAt: timestamp('deployed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.chainId, table.name] })],
+);
+
+/** Notifications to households (one per recipient, kind, zone and interval). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    recipient: text('recipient').notNull(),
+    kind: text('kind').notNull(),
+    zone: text('zone').notNull(),
+    intervalStartS: u64('interval_start_s').notNull(),
+    bodyJson: text('body_json').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique('notifications_recipient_kind_zone_interval_start_s_key').on(table.recipient, table.kind, table.zone, table.intervalStartS)],
+);

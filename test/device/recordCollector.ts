@@ -19,8 +19,8 @@ export interface RecordCollector {
   statuses: Record<string, unknown>;
   /** `isCleanSession: false` keeps the subscription (and QoS 1 messages for it) across a broker restart. */
   connect(url: string, clientId: string, isCleanSession?: boolean): Promise<MqttClient>;
-  /** Checks one meter's chain from seq 0 to `lastSeq`: every record present, prev links, seals signed by it. */
-  checkChain(address: string, lastSeq: number): string[];
+  /** Checks one meter's chain from `firstSeq` (default 0) to `lastSeq`: every record present, prev links. */
+  checkChain(address: string, lastSeq: number, firstSeq?: number): string[];
 }
 
 export function createRecordCollector(addresses: Set<string>): RecordCollector {
@@ -69,11 +69,12 @@ export function createRecordCollector(addresses: Set<string>): RecordCollector {
       await client.subscribeAsync(['pet/v1/meters/+/sample', 'pet/v1/meters/+/seal', 'pet/v1/meters/+/status'], { qos: 1 });
       return client;
     },
-    checkChain(address, lastSeq) {
+    checkChain(address, lastSeq, firstSeq = 0) {
       const found: string[] = [];
       const byMeter = records.get(address) ?? new Map();
-      let prev = ZERO_DIGEST_HEX;
-      for (let seq = 0; seq <= lastSeq; seq++) {
+      // From seq 0 the first prev is the zero digest; from a later seq (older records dropped) it is taken as given.
+      let prev = firstSeq === 0 ? ZERO_DIGEST_HEX : byMeter.get(firstSeq)?.record.prev;
+      for (let seq = firstSeq; seq <= lastSeq; seq++) {
         const entry = byMeter.get(seq);
         if (entry === undefined) {
           found.push(`${address}: seq ${seq} missing`);

@@ -55,6 +55,14 @@ export function createRecordPublisher(options: RecordPublisherOptions): RecordPu
     // A PUBACK frees a slot in the in-flight window: fill it. Without this, a meter whose window was full when
     // its last seal finished signing waited for the next measurement to send it (for ever once measuring stops).
     publisher.pump();
+    // A full ring drops its oldest records and moves its acknowledgement point past them: those never get a
+    // PUBACK, so the watermark jumps with the ring, or it would wait for them for ever and nothing would leave
+    // flash again.
+    const droppedUpTo = ring.acknowledgedSeq();
+    if (droppedUpTo > watermark) {
+      watermark = droppedUpTo;
+      for (const key in ackedAbove) if (parseInt(key, 10) <= watermark) delete ackedAbove[key];
+    }
     if (seq <= watermark) return;
     ackedAbove[seq] = true;
     let next = watermark;

@@ -81,6 +81,8 @@ export interface StartDemoOptions {
   /** Simulated start, Unix seconds (default 10:00 UTC seven days ago). */
   startTimeS?: number;
   hooks?: Pick<SettleBatchDeps, 'beforeBroadcast' | 'afterBroadcast'>;
+  /** How long `stop()` waits for a running market round (default 10 s). */
+  stopWaitMs?: number;
   /** Deposit per top-up of a buyer's escrow, micro-units (default 1 000 tokens). */
   topUpMicro?: bigint;
 }
@@ -175,7 +177,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
       topicPrefix: config.topicPrefix,
       chain: { clients: chain.clients, addresses: chain.addresses, ...(topUpEscrow ? { topUpEscrow } : {}), ...(options.hooks ?? {}) },
     });
-    cleanups.push(() => market.stop());
+    cleanups.push(() => market.stop(options.stopWaitMs));
     let stopping: Promise<void> | undefined;
     return { relay, chain, market, fleet, households, params, httpUrl: http.url, depositsMicro, stop: () => (stopping ??= cleanUp()) };
   } catch (error) {

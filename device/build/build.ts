@@ -5,16 +5,20 @@
  * 2. the Espruino rule check (`espruinoRules.ts`) refuses any construct the interpreter cannot run, naming
  *    bundle line, source module and construct;
  * 3. EspruinoTools, offline with the board JSON named in `espruino.config.json` (`board.boardJson`), minifies
- *    and writes `device/dist/upload.js` — exactly what would be sent to the board. A preloaded guard
- *    (`offlineGuard.cjs`) fails the build if it tries to touch the network;
+ *    and writes `device/dist/upload.js` — exactly what would be sent to the board, including the write of the
+ *    signer's generator table to its own Storage file (mapped from flash, so it costs no RAM; see
+ *    `generatorTableLayout.ts`). A preloaded guard (`offlineGuard.cjs`) fails the build if it tries to touch
+ *    the network;
  * 4. the upload file is checked again (the minifier must not bring back refused constructs) and its size printed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleFirmware } from './bundleFirmware.ts';
 import { checkEspruinoSubset, formatViolation } from './espruinoRules.ts';
+import { computeGeneratorTableBytes } from './generateGeneratorTable.ts';
+import { GENERATOR_TABLE_STORAGE_FILE } from '../src/crypto/generatorTableLayout.ts';
 
 /** Firmware entry, relative to the repository root (`device/build/signerDemoEntry.ts` builds the signer alone). */
 export const FIRMWARE_ENTRY = 'device/src/main.ts';
@@ -27,6 +31,8 @@ export interface FirmwareBuildResult {
   uploadPath: string;
   firmwareBytes: number;
   uploadBytes: number;
+  /** Bytes of the generator table written to Storage by the upload file (part of uploadBytes, base64). */
+  tableBytes: number;
 }
 
 /** The `board` section of `espruino.config.json` that the build reads. */
@@ -99,9 +105,17 @@ export async function buildFirmware(
   await bundleFirmware({ entryPath: resolve(REPO_ROOT, entry), outputPath: firmwarePath, builtinModules });
   assertEspruinoSubset(readFileSync(firmwarePath, 'utf8'), firmwarePath);
 
+  const tablePath = resolve(outDir, GENERATOR_TABLE_STORAGE_FILE);
+  const table = computeGeneratorTableBytes();
+  writeFileSync(tablePath, table);
+
   const cli = resolve(REPO_ROOT, 'node_modules', 'espruino', 'bin', 'espruino-cli.js');
   const guard = resolve(REPO_ROOT, 'device', 'build', 'offlineGuard.cjs');
-  const run = spawnSync(process.execPath, ['--require', guard, cli, '--board', boardJsonPath, '-m', '-o', uploadPath, firmwarePath], {
+  const run = spawnSync(process.execPath, [
+    '--require', guard, cli, '--board', boardJsonPath, '-m',
+    '--storage', `${GENERATOR_TABLE_STORAGE_FILE}:${tablePath}`,
+    '-o', uploadPath, firmwarePath,
+  ], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
@@ -117,6 +131,7 @@ export async function buildFirmware(
     uploadPath,
     firmwareBytes: statSync(firmwarePath).size,
     uploadBytes: statSync(uploadPath).size,
+    tableBytes: table.length,
   };
 }
 
@@ -128,6 +143,7 @@ async function main(): Promise<number> {
     console.log(`entry        ${FIRMWARE_ENTRY}`);
     console.log(`bundle       ${result.firmwarePath} (${result.firmwareBytes} bytes)`);
     console.log(`upload file  ${result.uploadPath}: ${result.uploadBytes} bytes (${storageShare} % of ${board.name} Storage, ${board.storageBytes} bytes)`);
+    console.log(`             includes the ${result.tableBytes}-byte generator table written to Storage as ${GENERATOR_TABLE_STORAGE_FILE}`);
     return 0;
   } catch (error) {
     const e = error as BuildError;

@@ -4,7 +4,7 @@
  * globals shimmed. The runner prepends `var HARNESS_CASES = [[keyHex, digestHex], …]; var HARNESS_SLICE = n;`.
  *
  * Prints one line per case — `CASE index signatureHex totalMs largestStepMs steps products largestStepProducts`
- * — then `MEMORY baselineVars peakVars totalVars` and `DONE`, and quits the interpreter.
+ * — then `MEMORY baselineVars peakVars totalVars bytesPerVar` and `DONE`, and quits the interpreter.
  */
 import { limbProductCounter } from '../src/crypto/limbProductCounter.ts';
 import { nativeSha256 } from '../src/crypto/nativeSha256.ts';
@@ -14,7 +14,7 @@ declare const HARNESS_CASES: string[][];
 declare const HARNESS_SLICE: number;
 declare function print(a: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown): void;
 declare function quit(): void;
-declare const process: { memory(): { usage: number; total: number } };
+declare const process: { memory(): { usage: number; total: number; blocksize?: number } };
 
 function fromHex(text: string): Uint8Array {
   const out = new Uint8Array(text.length / 2);
@@ -54,6 +54,7 @@ for (let c = 0; c < HARNESS_CASES.length; c++) {
   print('CASE', c, toHex(job.result()), (totalS * 1000).toFixed(1), (largestStepS * 1000).toFixed(1), steps,
     limbProductCounter.products - startProducts, largestStepProducts);
 }
-print('MEMORY', baselineVars, peakVars, process.memory().total);
+const memory = process.memory();
+print('MEMORY', baselineVars, peakVars, memory.total, memory.blocksize || 0);
 print('DONE');
 if (typeof quit === 'function') quit();

@@ -5,7 +5,9 @@
  * test and by `npm run bench:device`.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -28,6 +30,8 @@ export interface HarnessRun {
   baselineVars: number;
   peakVars: number;
   totalVars: number;
+  /** Bytes per variable block of the interpreter build (`process.memory().blocksize`; V8: 0). */
+  bytesPerVar: number;
 }
 
 /** Builds the harness bundle (rule-checked, plus EspruinoTools' minified upload file) into device/dist/harness/. */
@@ -41,7 +45,7 @@ function prelude(cases: Array<[string, string]>, sliceProducts: number): string 
 }
 
 function parseOutput(output: string): HarnessRun {
-  const run: HarnessRun = { cases: [], baselineVars: 0, peakVars: 0, totalVars: 0 };
+  const run: HarnessRun = { cases: [], baselineVars: 0, peakVars: 0, totalVars: 0, bytesPerVar: 0 };
   let sawDone = false;
   for (const line of output.split('\n')) {
     const parts = line.trim().split(/\s+/);
@@ -58,6 +62,7 @@ function parseOutput(output: string): HarnessRun {
       run.baselineVars = Number(parts[1]);
       run.peakVars = Number(parts[2]);
       run.totalVars = Number(parts[3]);
+      run.bytesPerVar = Number(parts[4]);
     } else if (parts[0] === 'DONE') {
       sawDone = true;
     }
@@ -66,27 +71,83 @@ function parseOutput(output: string): HarnessRun {
   return run;
 }
 
+/**
+ * An in-memory stand-in for Espruino's `require("Storage")`: `write(name, data, offset?, size?)` as the
+ * upload file calls it (first chunk with offset 0 and the total size, then chunks at their offsets) and `read`.
+ */
+function storageShim(): { write(name: string, data: string, offset?: number, size?: number): boolean; read(name: string): string | undefined } {
+  const files: Record<string, string[]> = {};
+  return {
+    write(name, data, offset, size) {
+      if (offset === undefined) files[name] = data.split('');
+      else {
+        if (size !== undefined || !files[name]) files[name] = new Array<string>(size ?? data.length).fill('\xff');
+        for (let i = 0; i < data.length; i++) files[name]![offset + i] = data[i]!;
+      }
+      return true;
+    },
+    read(name) {
+      return files[name] ? files[name]!.join('') : undefined;
+    },
+  };
+}
+
 /** Runs the harness bundle on V8 with Espruino's globals shimmed. */
 export function runHarnessOnV8(bundlePath: string, cases: Array<[string, string]>, sliceProducts: number): HarnessRun {
   const lines: string[] = [];
+  const storage = storageShim();
   const context = {
     print: (...values: unknown[]) => lines.push(values.map(String).join(' ')),
     getTime: () => performance.now() / 1000,
     require: (name: string) => {
       if (name === 'crypto') return { SHA256: (bytes: Uint8Array) => sha256(bytes).buffer };
+      if (name === 'Storage') return storage;
       throw new Error(`no module ${name} in the V8 harness`);
     },
-    process: { memory: () => ({ usage: 0, total: 0 }) },
+    process: { memory: () => ({ usage: 0, total: 0, blocksize: 0 }) },
     Uint8Array, Int8Array, Int32Array, Float64Array, ArrayBuffer, Math, Error, JSON, parseInt, atob,
   };
   runInNewContext(prelude(cases, sliceProducts) + readFileSync(bundlePath, 'utf8'), context);
   return parseOutput(lines.join('\n'));
 }
 
-/** Runs the harness bundle in the Espruino interpreter at `espruinoBin` (a Linux build of Espruino). */
-export function runHarnessOnEspruino(espruinoBin: string, bundlePath: string, cases: Array<[string, string]>, sliceProducts: number): HarnessRun {
-  const scriptPath = bundlePath.replace(/\.js$/, '.espruino-run.js');
-  writeFileSync(scriptPath, prelude(cases, sliceProducts) + readFileSync(bundlePath, 'utf8'));
-  const run = spawnSync(espruinoBin, [scriptPath], { encoding: 'utf8', input: '', timeout: 600000 });
-  return parseOutput(`${run.stdout ?? ''}${run.stderr ?? ''}`);
+/**
+ * Runs the harness upload file in the Espruino interpreter at `espruinoBin` (a Linux build of Espruino).
+ *
+ * `'flash'` runs it the way a meter boots: a first run performs the upload's Storage writes (the generator
+ * table) and saves the code as `.bootcde`; a second run executes that code from (emulated) flash, so function
+ * bodies and the table stay in flash and the variable counts are those of a meter booting from Storage. The
+ * Linux build emulates flash with a file, which makes reading code from it slow: time it with `'ram'`, where
+ * the script is loaded as text (the table still comes from Storage).
+ */
+export function runHarnessOnEspruino(
+  espruinoBin: string,
+  uploadPath: string,
+  cases: Array<[string, string]>,
+  sliceProducts: number,
+  codeIn: 'ram' | 'flash' = 'ram',
+): HarnessRun {
+  const upload = readFileSync(uploadPath, 'utf8').split('\n');
+  const storageWrites = upload.filter((line) => line.startsWith('require("Storage").write('));
+  const code = prelude(cases, sliceProducts) + upload.filter((line) => !line.startsWith('require("Storage").write(')).join('\n');
+  const setupPath = uploadPath.replace(/\.js$/, '.espruino-setup.js');
+  writeFileSync(setupPath, `${storageWrites.join('\n')}\nrequire("Storage").write(".bootcde", ${JSON.stringify(code)});\nquit();\n`);
+  // The Linux build keeps its emulated flash (Storage) in ./espruino.flash: give it a scratch directory.
+  const flashDir = mkdtempSync(join(tmpdir(), 'espruino-flash-'));
+  try {
+    const setup = spawnSync(espruinoBin, [setupPath], { cwd: flashDir, encoding: 'utf8', input: '', timeout: 120000 });
+    if (setup.status !== 0) throw new Error(`Espruino setup run failed: ${setup.stdout}${setup.stderr}`);
+    const scriptPath = uploadPath.replace(/\.js$/, '.espruino-run.js');
+    writeFileSync(scriptPath, code);
+    const args = codeIn === 'flash' ? ['-e', 'eval(require("Storage").read(".bootcde"))'] : [scriptPath];
+    const run = spawnSync(espruinoBin, args, {
+      cwd: flashDir,
+      encoding: 'utf8',
+      input: '',
+      timeout: 600000,
+    });
+    return parseOutput(`${run.stdout ?? ''}${run.stderr ?? ''}`);
+  } finally {
+    rmSync(flashDir, { recursive: true, force: true });
+  }
 }

@@ -1,7 +1,9 @@
 /**
  * `peer-energy-trader provision --port PORT --key-file FILE --wifi-ssid SSID [--wifi-password P] --broker URL
+ * [--mqtt-username U --mqtt-password P] [--volts-per-unit V] [--amps-per-unit A] [--phase-calibration C]
  * [--generate-key] [--dry-run]`: writes the meter key and settings into the board's Storage through
- * EspruinoTools. `--dry-run` prints the exact snippet and the meter address instead of sending it.
+ * EspruinoTools. `--dry-run` prints the exact snippet and the meter address instead of sending it. The three
+ * calibration options override `espruino.config.json` for this one meter (docs/meter_setup.md, Calibration).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -27,9 +29,22 @@ export async function run(argv: string[]): Promise<number> {
         'wifi-ssid': { type: 'string' },
         'wifi-password': { type: 'string' },
         broker: { type: 'string' },
+        'mqtt-username': { type: 'string' },
+        'mqtt-password': { type: 'string' },
+        'volts-per-unit': { type: 'string' },
+        'amps-per-unit': { type: 'string' },
+        'phase-calibration': { type: 'string' },
         'dry-run': { type: 'boolean' },
       },
     });
+    const measureOverrides: Record<string, number> = {};
+    for (const [option, key] of [['volts-per-unit', 'voltsPerUnit'], ['amps-per-unit', 'ampsPerUnit'], ['phase-calibration', 'phaseCalibration']] as const) {
+      const text = values[option];
+      if (text === undefined) continue;
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isFinite(value)) throw Object.assign(new Error(`--${option}: expected a number, got ${JSON.stringify(text)}`), { code: 'bad_option' });
+      measureOverrides[key] = value;
+    }
     const keyFile = values['key-file'];
     if (keyFile === undefined) throw new Error('--key-file: expected a path to the meter key (64 hex digits)');
     if (values['generate-key']) {
@@ -47,9 +62,9 @@ export async function run(argv: string[]): Promise<number> {
       brokerUrl: values.broker ?? 'mqtt://127.0.0.1:1883',
       wifiSsid: values['wifi-ssid'],
       wifiPassword: values['wifi-password'],
-      mqttUsername: undefined,
-      mqttPassword: undefined,
-      measureOverrides: {},
+      mqttUsername: values['mqtt-username'],
+      mqttPassword: values['mqtt-password'],
+      measureOverrides,
       defaults: { meter: parsed.meter ?? {}, queue: parsed.queue ?? {}, mqtt: parsed.mqtt ?? {} },
     });
     const snippet = buildProvisionSnippet(files);

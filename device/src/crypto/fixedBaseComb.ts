@@ -1,16 +1,17 @@
 import { newLimbs } from './limbLayout.ts';
 import { TABLE_DIGITS, TABLE_WINDOWS } from './generatorTableLayout.ts';
 import { readGeneratorTablePoint } from './generatorTableLookup.ts';
-import { jacobianMixedAdd, newJacobianPoint, type JacobianPoint } from './jacobianMixedAdd.ts';
+import { JacobianMixedAddition, newJacobianPoint, type JacobianPoint } from './jacobianMixedAdd.ts';
 import { fieldP } from './fieldP.ts';
 
 /**
- * k · G with the precomputed table, one window per {@link FixedBaseComb.stepOnce}.
+ * k · G with the precomputed table; each {@link FixedBaseComb.stepOnce} does a quarter of one window's
+ * mixed addition (≤ ≈ 540 limb products), so the signing job can yield often.
  *
  * k (canonical, below n) is recoded into 65 signed base-16 digits d_w ∈ −7 … 8 (a digit above 8 becomes
  * d − 16 with a carry into the next window), so k · G = Σ d_w · 16^w · G and the table needs only
  * |d| = 1 … 8 per window; a negative digit negates y. No doublings: at most 65 mixed additions
- * (≈ 1 470 limb products each, ≈ 90 000 per k · G). A zero digit adds nothing (1 in 16 windows on average),
+ * (≈ 1 440 limb products each, ≈ 88 000 per k · G). A zero digit adds nothing (1 in 16 windows on average),
  * which makes the time depend slightly on k; the interpreter's own timing noise is far larger.
  */
 export class FixedBaseComb {
@@ -22,8 +23,12 @@ export class FixedBaseComb {
   private window: number;
   private readonly tableX: Int32Array;
   private readonly tableY: Int32Array;
+  private readonly addition: JacobianMixedAddition;
+  private isAdding: boolean;
 
   constructor() {
+    this.addition = new JacobianMixedAddition();
+    this.isAdding = false;
     this.sum = newJacobianPoint();
     this.hasPoint = false;
     this.digits = new Int8Array(TABLE_WINDOWS + 1);
@@ -49,10 +54,16 @@ export class FixedBaseComb {
     this.digits[TABLE_WINDOWS] = carry;
     this.window = 0;
     this.hasPoint = false;
+    this.isAdding = false;
   }
 
-  /** Adds the next window's point; returns true once all 65 windows are in. */
+  /** Does the next part of the next window's addition; returns true once all 65 windows are in. */
   stepOnce(): boolean {
+    if (this.isAdding) {
+      if (!this.addition.stepOnce()) return false;
+      this.isAdding = false;
+      return this.window > TABLE_WINDOWS;
+    }
     const w = this.window;
     if (w > TABLE_WINDOWS) return true;
     const d = this.digits[w]!;
@@ -61,7 +72,11 @@ export class FixedBaseComb {
       readGeneratorTablePoint(w * TABLE_DIGITS + magnitude - 1, this.tableX, this.tableY);
       if (d < 0) fieldP.sub(this.tableY, fieldP.modulus, this.tableY);
       if (this.hasPoint) {
-        jacobianMixedAdd(this.sum, this.tableX, this.tableY);
+        this.addition.start(this.sum, this.tableX, this.tableY);
+        this.isAdding = true;
+        this.addition.stepOnce();
+        this.window = w + 1;
+        return false;
       } else {
         this.sum.x.set(this.tableX);
         this.sum.y.set(this.tableY);

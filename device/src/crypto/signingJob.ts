@@ -44,9 +44,15 @@ export function checkBytes32(value: Uint8Array, code: string, what: string): voi
  * recovery bit flipped). Output r ‖ s ‖ v with v = 27 + recovery bit, the order `ecrecover` takes (bit 1 of
  * the recovery id, x_R ≥ n, has probability ~2^−128 and would give v = 29/30).
  *
- * Cost, in 24-bit limb products (see `limbProductCounter`): ≈ 85 000 (comb) + 36 000 (Z^−1) + 69 000 (k^−1)
- * + 1 000 ≈ 190 000 per signature, below the 200 000 budget of DESIGN §9 (≈ 1 s of interpreter time on a
- * desktop-class core). The largest indivisible slice is one mixed point addition, ≈ 1 470 products ≈ 7 ms.
+ * Cost, in 24-bit limb products (see `limbProductCounter`; reduction folds counted too): ≈ 86 000 (comb)
+ * + 35 000 (Z^−1) + 61 000 (k^−1) + 1 000 ≈ 183 000 per signature on average, 189 000 at most seen — below
+ * the 200 000 budget of DESIGN §9. At DESIGN's 5 µs per product that is ≈ 0.9 s of interpreter time; measured
+ * on Espruino 2v29 (Linux build, idle desktop-class core): 1.1 s, ≈ 6 µs per product, thanks to the unrolled
+ * generated arithmetic (`generateModularArithmetic.ts`).
+ *
+ * Slices: the largest indivisible one is the affine conversion with r · d (≈ 780 products ≈ 4 ms on that
+ * core); a mixed point addition is split in four (≤ ≈ 540 products each). `step(4000)` stays well below
+ * 50 ms per event-loop turn there; an ESP32 is 10–100× slower, so the firmware should shrink its slice.
  *
  * @example
  * const job = createSigningJob(key, digest, nativeSha256);

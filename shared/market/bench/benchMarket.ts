@@ -1,13 +1,15 @@
 /**
  * `npm run bench:market`: clearing 100 000 orders in one zone, against sorting the same 100 000 prices in the
- * same run (the floor any price-ordered auction has to pay). Prints absolute times (median of several runs,
- * after warm-up) and the ratio. A deterministic pseudo-random book: half offers, half bids, overlapping prices.
+ * same run (the floor any price-ordered auction has to pay). Prints absolute times (median of interleaved rounds
+ * after warm-up rounds) and the ratios, taken within each round. A deterministic pseudo-random book: half offers,
+ * half bids, overlapping prices.
  */
 import { clearZone } from '../clearZone.ts';
 import { bookEntryOf, type BookEntry, type Order } from '../order.ts';
 
 const orderCount = Number(process.env.BENCH_ORDERS ?? 100_000);
-const runs = 9;
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+const warmUpRounds = 3;
 
 /** xorshift32: the same book on every run and machine. */
 function makeRandom(seed: number): () => number {
@@ -40,55 +42,71 @@ function makeBook(count: number): Order[] {
   return orders;
 }
 
-interface Timing {
+interface Sample {
   readonly wallMs: number;
   readonly cpuMs: number;
 }
 
-/**
- * Median wall time and median CPU time (user + system of the whole process, so GC threads count) over `runs`
- * runs after 2 warm-ups. On a shared machine the CPU time is the steadier of the two.
- */
-function measure(label: string, work: () => void): Timing {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let r = 0; r < runs + 2; r += 1) {
-    const startCpu = process.cpuUsage();
-    const start = performance.now();
-    work();
-    const elapsed = performance.now() - start;
-    const used = process.cpuUsage(startCpu);
-    if (r >= 2) {
-      wall.push(elapsed);
-      cpu.push((used.user + used.system) / 1000);
-    }
-  }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-  const timing = { wallMs: median(wall), cpuMs: median(cpu) };
-  console.log(`${label.padEnd(44)} wall ${timing.wallMs.toFixed(2).padStart(8)} ms   cpu ${timing.cpuMs.toFixed(2).padStart(8)} ms`);
-  return timing;
+/** One timed call: wall time and CPU time (user + system of the whole process, so GC threads count). */
+function sample(work: () => void): Sample {
+  const startCpu = process.cpuUsage();
+  const start = performance.now();
+  work();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(startCpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 const orders = makeBook(orderCount);
 const entries: BookEntry[] = orders.map(bookEntryOf);
 const prices = Float64Array.from(orders, (o) => o.limitPriceMicroPerKWh);
 const priceList = orders.map((o) => o.limitPriceMicroPerKWh);
-
-console.log(`market clearing benchmark: ${orderCount} orders in one zone, median of ${runs} runs after 2 warm-ups`);
-const typedSort = measure('baseline: Float64Array.prototype.sort', () => {
-  prices.slice().sort();
-});
-const arraySort = measure('baseline: Array sort of the same numbers', () => {
-  priceList.slice().sort((a, b) => a - b);
-});
 let clearedWh = 0;
 let tradeCount = 0;
-const clearing = measure('clearZone (net, sort, cross, ration, pair)', () => {
-  const result = clearZone(entries, { zoneId: 'bench', rule: 'default', minimumTradeThresholdWh: 500 });
-  clearedWh = result.clearedWh;
-  tradeCount = result.trades.length;
+let remainderCount = 0;
+
+/**
+ * The contenders. Each round runs all of them back to back (in a rotating order), so a busy moment on the shared
+ * machine hits every contender of that round alike; ratios are taken within a round, then the median over rounds.
+ */
+const contenders: ReadonlyArray<{ readonly label: string; readonly work: () => void }> = [
+  { label: 'baseline: Float64Array.prototype.sort', work: () => void prices.slice().sort() },
+  { label: 'baseline: Array sort of the same numbers', work: () => void priceList.slice().sort((a, b) => a - b) },
+  {
+    label: 'clearZone (net, sort, cross, ration, pair)',
+    work: () => {
+      const result = clearZone(entries, { zoneId: 'bench', rule: 'default', minimumTradeThresholdWh: 500 });
+      clearedWh = result.clearedWh;
+      tradeCount = result.trades.length;
+      remainderCount = result.remainders.length;
+    },
+  },
+];
+
+console.log(`market clearing benchmark: ${orderCount} orders in one zone, median of ${runs} interleaved rounds after ${warmUpRounds} warm-up rounds`);
+const samples = contenders.map(() => [] as Sample[]);
+for (let round = 0; round < warmUpRounds + runs; round += 1) {
+  for (let c = 0; c < contenders.length; c += 1) {
+    const index = (round + c) % contenders.length;
+    const taken = sample((contenders[index] as (typeof contenders)[number]).work);
+    if (round >= warmUpRounds) (samples[index] as Sample[]).push(taken);
+  }
+}
+contenders.forEach(({ label }, c) => {
+  const taken = samples[c] as Sample[];
+  const wallMs = median(taken.map((s) => s.wallMs));
+  const cpuMs = median(taken.map((s) => s.cpuMs));
+  console.log(`${label.padEnd(44)} wall ${wallMs.toFixed(2).padStart(8)} ms   cpu ${cpuMs.toFixed(2).padStart(8)} ms`);
 });
-console.log(`cleared ${clearedWh} Wh in ${tradeCount} trades`);
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-console.log(`ratio clearZone / Float64Array sort: wall ${ratio(clearing.wallMs, typedSort.wallMs)}, cpu ${ratio(clearing.cpuMs, typedSort.cpuMs)} (target ≤ 3×)`);
-console.log(`ratio clearZone / Array sort:        wall ${ratio(clearing.wallMs, arraySort.wallMs)}, cpu ${ratio(clearing.cpuMs, arraySort.cpuMs)}`);
+console.log(`cleared ${clearedWh} Wh in ${tradeCount} trades, ${remainderCount} remainders`);
+
+/** Median over rounds of (clearZone ÷ baseline) within the same round. */
+function ratio(baseline: number, field: keyof Sample): string {
+  const clearing = samples[2] as Sample[];
+  const base = samples[baseline] as Sample[];
+  return `${median(clearing.map((s, r) => s[field] / (base[r] as Sample)[field])).toFixed(2)}×`;
+}
+console.log(`ratio clearZone / Float64Array sort: wall ${ratio(0, 'wallMs')}, cpu ${ratio(0, 'cpuMs')} (target ≤ 3×)`);
+console.log(`ratio clearZone / Array sort:        wall ${ratio(1, 'wallMs')}, cpu ${ratio(1, 'cpuMs')}`);

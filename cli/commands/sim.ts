@@ -45,6 +45,17 @@ export async function run(argv: string[]): Promise<number> {
       if (durationS !== undefined) setTimeout(resolve, durationS * 1000);
       process.once('SIGINT', () => resolve());
     });
+    // The meters' own figures (their console object): what was written, and what is still waiting in flash.
+    let written = 0;
+    let queued = 0;
+    let dropped = 0;
+    for (const meter of fleet.meters) {
+      const status = meter.firmwareStatus();
+      written += status === undefined ? 0 : status.seq + 1;
+      queued += status?.queued ?? 0;
+      dropped += status?.dropped ?? 0;
+    }
+    process.stdout.write(`${fleet.meters.length} meters: ${written} records written, ${queued} still queued, ${dropped} dropped\n`);
     await fleet.stop();
     return 0;
   } catch (error) {

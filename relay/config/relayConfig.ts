@@ -123,7 +123,7 @@ export function readRelayConfig(env: Env = process.env): RelayConfig {
     httpHost: env.PET_HTTP_HOST || '127.0.0.1',
     relayId: readName(env, 'PET_RELAY_ID', 'pet-relay-1', /^[A-Za-z0-9_-]{1,40}$/, '1 … 40 letters, digits, "_" or "-"'),
     sharedGroup: readName(env, 'PET_MQTT_GROUP', 'pet-relays', /^[A-Za-z0-9_-]{1,40}$/, '1 … 40 letters, digits, "_" or "-"'),
-    mqttConnections: readInteger(env, 'PET_MQTT_CONNECTIONS', 8, 1, 64),
+    mqttConnections: readInteger(env, 'PET_MQTT_CONNECTIONS', 16, 1, 64),
     topicPrefix: readName(env, 'PET_TOPIC_PREFIX', '', /^([A-Za-z0-9_-]{1,40}\/)?$/, 'a topic level followed by "/" (e.g. "site-a/")'),
     queueMaxRecords: readInteger(env, 'PET_QUEUE_MAX', 20_000, 10, 1_000_000),
     batchMaxRecords: readInteger(env, 'PET_BATCH_MAX', 2_000, 1, 5_000),

@@ -10,7 +10,7 @@ import { type ChainHeadState, linkKey } from './chainContext.ts';
 import { payloadExcerpt } from './payloadExcerpt.ts';
 import { queryRows } from './queryRows.ts';
 import type { RelayDatabase } from './relayDatabase.ts';
-import { chainGaps, chainHeads, meterIntervals, meterStatus, meters, rejections, samples, seals, zoneIntervals } from './schema.ts';
+import { chainGaps, chainHeads, meterIntervals, meterStatus, meters, rejections, zoneIntervals } from './schema.ts';
 
 /** A record that passed every check and is to be stored. */
 export interface AcceptedRecord {
@@ -70,6 +70,40 @@ export interface IngestWriteResult {
 /** Bound on rows scanned to advance a chain's contiguous head past a filled gap. */
 const CONTIGUOUS_SCAN_LIMIT = 5000;
 
+/**
+ * One statement per batch with one array parameter per column (`unnest`), rather than a parameter per value:
+ * the statement text and the parameter count stay fixed whatever the batch size.
+ */
+function columnParam<Row>(rows: Row[], pick: (row: Row) => unknown, type: string) {
+  return sql`${sql.param(rows.map(pick))}::${sql.raw(type)}[]`;
+}
+
+async function insertSamples(t: RelayDatabase, records: AcceptedRecord[]) {
+  const rows = records.map(sampleRow);
+  return queryRows<{ meter: string; seq: unknown }>(
+    t,
+    sql`INSERT INTO samples (meter, seq, time_s, import_wh, export_wh, power_w, voltage_dv, current_ma, power_factor_permille, prev, digest)
+        SELECT * FROM unnest(${columnParam(rows, (r) => r.meter, 'text')}, ${columnParam(rows, (r) => r.seq, 'bigint')}, ${columnParam(rows, (r) => r.timeS, 'bigint')},
+          ${columnParam(rows, (r) => r.importWh, 'bigint')}, ${columnParam(rows, (r) => r.exportWh, 'bigint')}, ${columnParam(rows, (r) => r.powerW, 'integer')},
+          ${columnParam(rows, (r) => r.voltageDv, 'integer')}, ${columnParam(rows, (r) => r.currentMa, 'bigint')}, ${columnParam(rows, (r) => r.powerFactorPermille, 'smallint')},
+          ${columnParam(rows, (r) => r.prev, 'text')}, ${columnParam(rows, (r) => r.digest, 'text')})
+        ON CONFLICT DO NOTHING RETURNING meter, seq`,
+  );
+}
+
+async function insertSeals(t: RelayDatabase, records: AcceptedRecord[]) {
+  const rows = records.map(sealRow);
+  return queryRows<{ meter: string; seq: unknown }>(
+    t,
+    sql`INSERT INTO seals (meter, seq, start_s, end_s, import_start_wh, import_end_wh, export_start_wh, export_end_wh, sample_count, sig, prev, digest)
+        SELECT * FROM unnest(${columnParam(rows, (r) => r.meter, 'text')}, ${columnParam(rows, (r) => r.seq, 'bigint')}, ${columnParam(rows, (r) => r.startS, 'bigint')},
+          ${columnParam(rows, (r) => r.endS, 'bigint')}, ${columnParam(rows, (r) => r.importStartWh, 'bigint')}, ${columnParam(rows, (r) => r.importEndWh, 'bigint')},
+          ${columnParam(rows, (r) => r.exportStartWh, 'bigint')}, ${columnParam(rows, (r) => r.exportEndWh, 'bigint')}, ${columnParam(rows, (r) => r.sampleCount, 'integer')},
+          ${columnParam(rows, (r) => r.sig, 'text')}, ${columnParam(rows, (r) => r.prev, 'text')}, ${columnParam(rows, (r) => r.digest, 'text')})
+        ON CONFLICT DO NOTHING RETURNING meter, seq`,
+  );
+}
+
 function sampleRow(accepted: AcceptedRecord) {
   const record = accepted.record as SampleRecord;
   return {
@@ -119,12 +153,10 @@ export async function writeIngestBatch(db: RelayDatabase, write: IngestWrite): P
     }
     const insertedKeys = new Set<string>();
     if (sampleRecords.length > 0) {
-      const rows = await t.insert(samples).values(sampleRecords.map(sampleRow)).onConflictDoNothing().returning({ meter: samples.meter, seq: samples.seq });
-      for (const row of rows) insertedKeys.add(linkKey(row.meter, row.seq));
+      for (const row of await insertSamples(t, sampleRecords)) insertedKeys.add(linkKey(row.meter, Number(row.seq)));
     }
     if (sealRecords.length > 0) {
-      const rows = await t.insert(seals).values(sealRecords.map(sealRow)).onConflictDoNothing().returning({ meter: seals.meter, seq: seals.seq });
-      for (const row of rows) insertedKeys.add(linkKey(row.meter, row.seq));
+      for (const row of await insertSeals(t, sealRecords)) insertedKeys.add(linkKey(row.meter, Number(row.seq)));
     }
     const stored: AcceptedRecord[] = [];
     const conflicted: AcceptedRecord[] = [];
@@ -182,7 +214,7 @@ export async function writeIngestBatch(db: RelayDatabase, write: IngestWrite): P
 
 /**
  * Advances each touched meter's head and records the gaps that the new records open. The head rows are locked
- * first (`FOR UPDATE`, in meter order): a relay writing the same meter concurrently commits before this one
+ * first (an upsert, in meter order): a relay writing the same meter concurrently commits before this one
  * reads on, so the scan below sees its records and the contiguous head never sticks behind.
  */
 async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], _priorHeads: ReadonlyMap<string, ChainHeadState>): Promise<GapRow[]> {
@@ -194,14 +226,16 @@ async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], _pri
   }
   if (byMeter.size === 0) return [];
   const meterList = [...byMeter.keys()].sort();
-  await queryRows(t, sql`INSERT INTO chain_heads (meter, last_seq, last_digest, contiguous_seq) SELECT m, -1, '', -1 FROM unnest(${sql.param(meterList)}::text[]) AS m ORDER BY m ON CONFLICT (meter) DO NOTHING`);
+  // Insert-or-touch: either way the row is locked by this transaction and RETURNING gives its current values.
   const locked = await queryRows<{ meter: string; last_seq: unknown; contiguous_seq: unknown }>(
     t,
-    sql`SELECT meter, last_seq, contiguous_seq FROM chain_heads WHERE meter = ANY(${sql.param(meterList)}::text[]) ORDER BY meter FOR UPDATE`,
+    sql`INSERT INTO chain_heads AS h (meter, last_seq, last_digest, contiguous_seq) SELECT m, -1, '', -1 FROM unnest(${sql.param(meterList)}::text[]) AS m ORDER BY m
+        ON CONFLICT (meter) DO UPDATE SET meter = h.meter RETURNING h.meter, h.last_seq, h.contiguous_seq`,
   );
   const current = new Map(locked.map((row) => [row.meter, { lastSeq: Number(row.last_seq), contiguousSeq: Number(row.contiguous_seq) }]));
   const heads: (typeof chainHeads.$inferInsert)[] = [];
   const gaps: GapRow[] = [];
+  const needsScan = new Map<string, number>();
   for (const meter of meterList) {
     const list = byMeter.get(meter)!;
     list.sort((a, b) => a.record.seq - b.record.seq);
@@ -218,7 +252,7 @@ async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], _pri
       if (seq >= last.record.seq) last = accepted;
       if (accepted.record.kind === 'seal') lastSeal = accepted;
     }
-    if (lastKnown > contiguous) contiguous = await scanContiguous(t, meter, contiguous);
+    if (lastKnown > contiguous) needsScan.set(meter, contiguous);
     const seal = lastSeal?.record as SealRecord | undefined;
     heads.push({
       meter,
@@ -230,6 +264,10 @@ async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], _pri
       lastSealExportEndWh: seal?.exportEndWh ?? null,
       updatedAt: new Date(),
     });
+  }
+  if (needsScan.size > 0) {
+    const scanned = await scanContiguous(t, needsScan);
+    for (const head of heads) head.contiguousSeq = scanned.get(head.meter) ?? head.contiguousSeq;
   }
   if (heads.length > 0) {
     // Monotone merge: two relays writing one meter's head concurrently both move it forward, never back.
@@ -253,18 +291,28 @@ async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], _pri
   return gaps;
 }
 
-/** Walks the stored seqs above `contiguous` (this transaction sees its own inserts) while they follow on. */
-async function scanContiguous(t: RelayDatabase, meter: string, contiguous: number): Promise<number> {
-  const rows = await queryRows<{ seq: unknown }>(
+/**
+ * For each meter, walks its stored seqs above its contiguous head (this transaction sees its own inserts)
+ * while they follow on — one statement for all meters of the batch, at most {@link CONTIGUOUS_SCAN_LIMIT} rows each.
+ */
+async function scanContiguous(t: RelayDatabase, from: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const rows = await queryRows<{ meter: string; seq: unknown }>(
     t,
-    sql`SELECT seq FROM (SELECT seq FROM samples WHERE meter = ${meter} AND seq > ${contiguous} UNION ALL SELECT seq FROM seals WHERE meter = ${meter} AND seq > ${contiguous}) s ORDER BY seq LIMIT ${CONTIGUOUS_SCAN_LIMIT}`,
+    sql`WITH k AS (SELECT * FROM unnest(${sql.param([...from.keys()])}::text[], ${sql.param([...from.values()])}::bigint[]) AS k(meter, c))
+        SELECT k.meter, x.seq FROM k CROSS JOIN LATERAL (
+          SELECT seq FROM (SELECT seq FROM samples WHERE meter = k.meter AND seq > k.c UNION ALL SELECT seq FROM seals WHERE meter = k.meter AND seq > k.c) u
+          ORDER BY seq LIMIT ${CONTIGUOUS_SCAN_LIMIT}) x
+        ORDER BY k.meter, x.seq`,
   );
-  let head = contiguous;
+  const heads = new Map(from);
+  const isStuck = new Set<string>();
   for (const row of rows) {
-    if (Number(row.seq) !== head + 1) break;
-    head += 1;
+    if (isStuck.has(row.meter)) continue;
+    const head = heads.get(row.meter)!;
+    if (Number(row.seq) === head + 1) heads.set(row.meter, head + 1);
+    else isStuck.add(row.meter);
   }
-  return head;
+  return heads;
 }
 
 /** Per-meter interval rows for new seals, and their sums added into the zone rows. */

@@ -1,0 +1,209 @@
+/**
+ * Ingest benchmark (`npm run bench:ingest`): a child process publishes through the machine's Mosquitto into a
+ * relay on the machine's PostgreSQL (fresh schema, dropped at the end). Prints absolute figures and ratios
+ * against baselines measured in the same run on the same cores:
+ *   - raw MQTT pass-through (plain mqtt.js subscribers, same connections, same payloads),
+ *   - raw batched insert (postgres.js, 1 000 rows a statement, same row shape),
+ *   - raw verify (the same seal signatures through the same worker pool, nothing else).
+ * Scenarios: (a) production cadence (samples plus one seal per interval), (b) all-signed traffic, (c) latency
+ * from publish to stored at 1 000 records/s.
+ *
+ * Environment: BENCH_DATABASE_URL, BENCH_MQTT_URL (defaults: the local test services), BENCH_SCALE (1 = default size).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import mqtt from 'mqtt';
+import postgres from 'postgres';
+import { decodeRecord } from '../../shared/protocol/wireCodec.ts';
+import type { SealRecord } from '../../shared/protocol/recordTypes.ts';
+import { verifySeal } from '../../shared/protocol/sealSignature.ts';
+import { readRelayConfig } from '../config/relayConfig.ts';
+import { startRelay, type RelayHandle } from '../startRelay.ts';
+import { startSealVerifierPool } from '../verify/sealVerifierPool.ts';
+import type { BenchMessage } from './benchPublisher.ts';
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const MQTT_URL = process.env.BENCH_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const WINDOW = Math.min(8000, CONNECTIONS * 500); // well under sessions × Mosquitto's 1 000 queued messages
+const run = randomBytes(4).toString('hex');
+const schema = `pet_bench_${run}`;
+
+type Reply = Record<string, unknown>;
+
+function startPublisher(): Promise<{ child: ChildProcess; request(message: BenchMessage, key: string): Promise<Reply>; send(message: BenchMessage): void }> {
+  const child = fork(new URL('./benchPublisher.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_MQTT_URL: MQTT_URL } });
+  const waiting = new Map<string, (reply: Reply) => void>();
+  child.on('message', (reply: Reply) => {
+    for (const [key, resolve] of waiting) {
+      if (key in reply) {
+        waiting.delete(key);
+        resolve(reply);
+      }
+    }
+  });
+  const api = {
+    child,
+    request: (message: BenchMessage, key: string) => new Promise<Reply>((resolve) => {
+      waiting.set(key, resolve);
+      child.send(message);
+    }),
+    send: (message: BenchMessage) => void child.send(message),
+  };
+  return new Promise((resolve) => {
+    waiting.set('ready', () => resolve(api));
+  });
+}
+
+/** Runs a flow-controlled publish and resolves when `consumedCount()` reaches the number of messages. */
+async function timedFlow(publisher: Awaited<ReturnType<typeof startPublisher>>, total: number, consumedCount: () => number): Promise<number> {
+  const started = performance.now();
+  const timer = setInterval(() => publisher.send({ cmd: 'consumed', count: consumedCount() }), 10);
+  const published = publisher.request({ cmd: 'go', mode: 'flow', window: WINDOW }, 'published');
+  await new Promise<void>((resolve, reject) => {
+    const deadline = Date.now() + 60_000;
+    const check = setInterval(() => {
+      if (consumedCount() >= total) {
+        clearInterval(check);
+        resolve();
+      } else if (Date.now() > deadline) {
+        clearInterval(check);
+        reject(new Error(`only ${consumedCount()} of ${total} consumed within 60 s`));
+      }
+    }, 2);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(timer);
+  await published;
+  return total / seconds;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const ratio = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
+
+async function rawPassThrough(publisher: Awaited<ReturnType<typeof startPublisher>>, meters: number, intervals: number, samplesPerSeal: number): Promise<number> {
+  const prefix = `pet-bench-${run}-raw/`;
+  let received = 0;
+  const clients = await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, i) => {
+      const client = await mqtt.connectAsync(MQTT_URL, { clientId: `pet-bench-raw-${run}-${i}`, clean: true, reconnectPeriod: 0 });
+      client.on('message', () => (received += 1));
+      await client.subscribeAsync(`$share/pet-bench-raw-${run}/${prefix}pet/v1/meters/+/+`, { qos: 1 });
+      return client;
+    }),
+  );
+  const prepared = await publisher.request({ cmd: 'prepare', scenario: 'cadence', meters, intervals, samplesPerSeal, prefix, meterOffset: 1_000_000 }, 'prepared');
+  const rate = await timedFlow(publisher, Number(prepared.prepared), () => received);
+  await Promise.all(clients.map((client) => client.endAsync()));
+  return rate;
+}
+
+async function rawBatchedInsert(rows: number): Promise<number> {
+  const sql = postgres(DATABASE_URL, { max: 1, onnotice: () => {}, connection: { search_path: schema } });
+  await sql`CREATE TABLE bench_raw_samples (meter text, seq bigint, time_s bigint, import_wh bigint, export_wh bigint, power_w integer, voltage_dv integer, current_ma bigint, power_factor_permille smallint, prev text, digest text, PRIMARY KEY (meter, seq))`;
+  const hex = (n: number, bytes: number) => '0x' + n.toString(16).padStart(bytes * 2, '0');
+  const all = Array.from({ length: rows }, (_, i) => ({ meter: hex(i % 500, 20), seq: Math.floor(i / 500), time_s: 1_767_225_600 + i, import_wh: 1000 + i, export_wh: 2000 + i, power_w: -1200, voltage_dv: 2310, current_ma: 5200, power_factor_permille: 990, prev: hex(i, 32), digest: hex(i + 1, 32) }));
+  const started = performance.now();
+  for (let offset = 0; offset < rows; offset += 1000) await sql`INSERT INTO bench_raw_samples ${sql(all.slice(offset, offset + 1000))} ON CONFLICT DO NOTHING`;
+  const rate = rows / ((performance.now() - started) / 1000);
+  await sql.end({ timeout: 5 });
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE SCHEMA "${schema}"`);
+  const publisher = await startPublisher();
+  let relay: RelayHandle | undefined;
+  const out = (line: string) => process.stdout.write(line + '\n');
+  try {
+    const meters = Math.round(400 * SCALE);
+    const intervals = 2;
+    const samplesPerSeal = 59; // 10 s samples, 10-minute seals: 60 records per interval per meter
+    out(`ingest benchmark — ${cpus().length} cores, Mosquitto ${MQTT_URL}, PostgreSQL schema ${schema}, ${CONNECTIONS} MQTT connections`);
+
+    const config = readRelayConfig({
+      DATABASE_URL, PET_DB_SCHEMA: schema, MQTT_URL, PET_TOPIC_PREFIX: `pet-bench-${run}/`, PET_RELAY_ID: `pet-bench-${run}`, PET_MQTT_GROUP: `pet-bench-${run}`,
+      PET_MQTT_CONNECTIONS: String(CONNECTIONS), PET_LOG_LEVEL: 'warn', PET_HTTP_PORT: '0',
+    });
+
+    // Baselines.
+    const rawMqtt = await rawPassThrough(publisher, meters, intervals, samplesPerSeal);
+    out(`baseline  raw MQTT pass-through (QoS 1, same payloads)      ${fmt(rawMqtt)} msg/s`);
+    const cadenceCount = meters * intervals * (samplesPerSeal + 1);
+    const rawInsert = await rawBatchedInsert(cadenceCount);
+    out(`baseline  raw batched insert (postgres.js, 1 000 rows/stmt)  ${fmt(rawInsert)} rows/s`);
+
+    relay = await startRelay({ config, withHttp: false, withProcessMetrics: false });
+    let stored = 0;
+    const storedAt = new Map<string, number>();
+    let recordTimes = false;
+    relay.events.on('records-stored', (records) => {
+      stored += records.length;
+      if (recordTimes) {
+        const now = performance.timeOrigin + performance.now();
+        for (const { digest } of records) storedAt.set(digest, now);
+      }
+    });
+
+    // (a) production cadence.
+    const cadence = await publisher.request({ cmd: 'prepare', scenario: 'cadence', meters, intervals, samplesPerSeal, prefix: config.topicPrefix, meterOffset: 2_000_000 }, 'prepared');
+    stored = 0;
+    const cadenceRate = await timedFlow(publisher, Number(cadence.prepared), () => stored);
+    const batches = (await relay.metrics.dbBatchRecords.get()).values;
+    const batchCount = batches.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    const batchSum = batches.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+    const dbSeconds = (await relay.metrics.dbBatchSeconds.get()).values.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+    out(`    relay batches: ${fmt(batchCount)}, mean ${fmt(batchSum / Math.max(1, batchCount))} messages, mean ${((dbSeconds / Math.max(1, batchCount)) * 1000).toFixed(1)} ms check + write each`);
+    out(`(a) relay, production cadence (${fmt(Number(cadence.prepared))} records, ${(100 / (samplesPerSeal + 1)).toFixed(1)} % seals)   ${fmt(cadenceRate)} records/s = ${ratio(cadenceRate, rawMqtt)} of raw MQTT, ${ratio(cadenceRate, rawInsert)} of raw insert (target ≥ 20 000/s)`);
+
+    // (b) all-signed, against the raw verify rate of the same signatures on the same workers.
+    const signedMeters = Math.round(3000 * SCALE);
+    const signed = await publisher.request({ cmd: 'prepare', scenario: 'signed', meters: signedMeters, intervals: 1, samplesPerSeal: 0, prefix: config.topicPrefix, meterOffset: 3_000_000 }, 'prepared');
+    const seals = (signed.seals as string[]).map((payload) => decodeRecord(payload) as SealRecord);
+    const pool = startSealVerifierPool({ workers: config.verifyWorkers, batchMax: config.verifyBatchMax });
+    await Promise.all(seals.slice(0, 200).map((seal) => pool.verify(seal))); // warm-up
+    let started = performance.now();
+    await Promise.all(seals.map((seal) => pool.verify(seal)));
+    const rawVerify = seals.length / ((performance.now() - started) / 1000);
+    await pool.close();
+    started = performance.now();
+    for (const seal of seals.slice(0, 300)) verifySeal(seal);
+    const oneThread = 300 / ((performance.now() - started) / 1000);
+    out(`baseline  raw verify, ${config.verifyWorkers} worker threads (noble)              ${fmt(rawVerify)} seals/s (one thread: ${fmt(oneThread)}/s)`);
+    stored = 0;
+    const signedRate = await timedFlow(publisher, seals.length, () => stored);
+    out(`(b) relay, all-signed (${fmt(seals.length)} seals)                     ${fmt(signedRate)} seals/s = ${ratio(signedRate, rawVerify)} of raw verify (target ≥ 60 %)`);
+
+    // (c) latency at 1 000 records/s.
+    const latency = await publisher.request({ cmd: 'prepare', scenario: 'cadence', meters: 100, intervals: 1, samplesPerSeal: 49, prefix: config.topicPrefix, meterOffset: 4_000_000 }, 'prepared');
+    recordTimes = true;
+    stored = 0;
+    const reply = await publisher.request({ cmd: 'go', mode: 'rate', perSecond: 1000 }, 'publishTimes');
+    const total = Number(latency.prepared);
+    const deadline = Date.now() + 30_000;
+    while (stored < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    const digests = latency.digests as string[];
+    const times = reply.publishTimes as number[];
+    const latencies = digests.map((digest, i) => (storedAt.get(digest) ?? Number.NaN) - times[i]!).filter((ms) => Number.isFinite(ms)).sort((a, b) => a - b);
+    out(`(c) publish → stored at 1 000 records/s (${fmt(latencies.length)} of ${fmt(total)})       p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+    out('(the WebSocket leg is not measured here: the feed batches zone updates on its own interval)');
+  } finally {
+    publisher.send({ cmd: 'exit' });
+    await relay?.stop();
+    for (let i = 0; i < CONNECTIONS; i++) {
+      const client = await mqtt.connectAsync(MQTT_URL, { clientId: `pet-bench-${run}-${i}`, clean: true, reconnectPeriod: 0 });
+      await client.endAsync();
+    }
+    await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end({ timeout: 5 });
+  }
+}
+
+await main();

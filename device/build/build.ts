@@ -119,9 +119,10 @@ export async function buildFirmware(
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 120000,
+    timeout: 300000,
   });
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+  if (run.error) throw buildError('espruino_tools', `EspruinoTools did not finish (${run.error.message}):\n${output}`);
   if (run.status !== 0 || /offline build:|Module .* not found|not minifying|Errors while minifying/i.test(output)) {
     throw buildError('espruino_tools', `EspruinoTools failed (exit ${run.status}):\n${output}`);
   }

@@ -4,7 +4,8 @@
  * globals shimmed. The runner prepends `var HARNESS_CASES = [[keyHex, digestHex], …]; var HARNESS_SLICE = n;`.
  *
  * Prints one line per case — `CASE index signatureHex totalMs largestStepMs steps products largestStepProducts`
- * — then `MEMORY baselineVars peakVars totalVars bytesPerVar` and `DONE`, and quits the interpreter.
+ * — after a first line `LOOP iterations ms` timing a plain loop, then `MEMORY baselineVars peakVars totalVars
+ * bytesPerVar` and `DONE`, and quits the interpreter.
  */
 import { limbProductCounter } from '../src/crypto/limbProductCounter.ts';
 import { nativeSha256 } from '../src/crypto/nativeSha256.ts';
@@ -27,6 +28,13 @@ function toHex(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
   return out;
 }
+
+/** Plain-loop speed in the same run (DESIGN §9's yardstick: 400 000–560 000 iterations/s on a desktop core). */
+const LOOP_ITERATIONS = 20000;
+let loopSum = 0;
+const loopStart = getTime();
+for (let i = 0; i < LOOP_ITERATIONS; i++) loopSum += i * i;
+print('LOOP', LOOP_ITERATIONS, ((getTime() - loopStart) * 1000).toFixed(2), loopSum > 0 ? 1 : 0);
 
 const baselineVars = process.memory().usage;
 let peakVars = baselineVars;

@@ -32,6 +32,8 @@ export interface HarnessRun {
   totalVars: number;
   /** Bytes per variable block of the interpreter build (`process.memory().blocksize`; V8: 0). */
   bytesPerVar: number;
+  /** Plain-loop iterations per second measured in the same run (the interpreter's speed yardstick). */
+  loopIterationsPerSecond: number;
 }
 
 /** Builds the harness bundle (rule-checked, plus EspruinoTools' minified upload file) into device/dist/harness/. */
@@ -45,7 +47,7 @@ function prelude(cases: Array<[string, string]>, sliceProducts: number): string 
 }
 
 function parseOutput(output: string): HarnessRun {
-  const run: HarnessRun = { cases: [], baselineVars: 0, peakVars: 0, totalVars: 0, bytesPerVar: 0 };
+  const run: HarnessRun = { cases: [], baselineVars: 0, peakVars: 0, totalVars: 0, bytesPerVar: 0, loopIterationsPerSecond: 0 };
   let sawDone = false;
   for (const line of output.split('\n')) {
     const parts = line.trim().split(/\s+/);
@@ -58,6 +60,8 @@ function parseOutput(output: string): HarnessRun {
         products: Number(parts[6]),
         largestStepProducts: Number(parts[7]),
       });
+    } else if (parts[0] === 'LOOP') {
+      run.loopIterationsPerSecond = (Number(parts[1]) * 1000) / Math.max(Number(parts[2]), 0.001);
     } else if (parts[0] === 'MEMORY') {
       run.baselineVars = Number(parts[1]);
       run.peakVars = Number(parts[2]);

@@ -12,11 +12,13 @@
  *  7. price the trades with the rule (`clearingPriceFor`) from the marginal orders that actually traded.
  */
 import { amountMicroFloor } from './tradeAmount.ts';
+import { TradeAmountCache } from './tradeAmountCache.ts';
 import { clearingPriceFor, type ClearingPriceRule } from './clearingPriceRule.ts';
 import { fillSide } from './fillSide.ts';
-import { netSelfTrades, type NettedVolume } from './netSelfTrades.ts';
+import { readBookColumns } from './bookColumns.ts';
+import { netSelfTradesInColumns, type NettedVolume } from './netSelfTrades.ts';
 import type { BookEntry } from './order.ts';
-import { pairFills } from './pairFills.ts';
+import { pairFills, type FillPairs } from './pairFills.ts';
 import { sortByPriority, type SortedSide } from './sortBook.ts';
 import type { Trade } from './trade.ts';
 
@@ -77,12 +79,10 @@ function crossingQuantityWh(offers: SortedSide, bids: SortedSide, thresholdWh: n
  */
 export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptions): ZoneClearing {
   const thresholdWh = options.minimumTradeThresholdWh;
-  const { entries: netEntries, netted } = netSelfTrades(entries);
-  const offers: BookEntry[] = [];
-  const bids: BookEntry[] = [];
-  for (const entry of netEntries) (entry.order.side === 'sell' ? offers : bids).push(entry);
-  const offerSide = sortByPriority(offers, 'sell');
-  const bidSide = sortByPriority(bids, 'buy');
+  const columns = readBookColumns(entries);
+  const netted = netSelfTradesInColumns(entries, columns);
+  const offerSide = sortByPriority(entries, columns, true);
+  const bidSide = sortByPriority(entries, columns, false);
 
   let quantityWh = crossingQuantityWh(offerSide, bidSide, thresholdWh);
   let offerFill = fillSide(offerSide, quantityWh, thresholdWh);
@@ -94,8 +94,8 @@ export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptio
   }
 
   const pairs = pairFills(offerFill.fillsWh, bidFill.fillsWh, thresholdWh);
-  const soldWh = new Float64Array(offers.length);
-  const boughtWh = new Float64Array(bids.length);
+  const soldWh = new Float64Array(offerSide.order.length);
+  const boughtWh = new Float64Array(bidSide.order.length);
   let marginalOffer = -Infinity;
   let marginalBid = Infinity;
   let clearedWh = 0;
@@ -110,47 +110,82 @@ export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptio
     clearedWh += energyWh;
   }
   const priceMicroPerKWh = pairs.count === 0 ? null : clearingPriceFor(options.rule, marginalOffer, marginalBid);
-
-  const trades: Trade[] = [];
-  if (priceMicroPerKWh !== null) {
-    for (let k = 0; k < pairs.count; k += 1) {
-      const sellIndex = offerSide.order[pairs.sellPosition[k] as number] as number;
-      const buyIndex = bidSide.order[pairs.buyPosition[k] as number] as number;
-      const energyWh = pairs.energyWh[k] as number;
-      const sellerFeeMicroPerKWh = offerSide.feesMicroPerKWh[sellIndex] as number;
-      const buyerFeeMicroPerKWh = bidSide.feesMicroPerKWh[buyIndex] as number;
-      trades.push({
-        zoneId: options.zoneId,
-        sellOrderId: offerSide.ids[sellIndex] as string,
-        buyOrderId: bidSide.ids[buyIndex] as string,
-        seller: offerSide.participants[sellIndex] as string,
-        buyer: bidSide.participants[buyIndex] as string,
-        energyWh,
-        priceMicroPerKWh,
-        amountMicro: amountMicroFloor(energyWh, priceMicroPerKWh),
-        sellerFeeMicroPerKWh,
-        buyerFeeMicroPerKWh,
-        sellerFeeMicro: amountMicroFloor(energyWh, sellerFeeMicroPerKWh),
-        buyerFeeMicro: amountMicroFloor(energyWh, buyerFeeMicroPerKWh),
-      });
-    }
-  }
-
-  let remainderCount = 0;
-  for (let k = 0; k < soldWh.length; k += 1) if ((offerSide.energiesWh[k] as number) > (soldWh[k] as number)) remainderCount += 1;
-  for (let k = 0; k < boughtWh.length; k += 1) if ((bidSide.energiesWh[k] as number) > (boughtWh[k] as number)) remainderCount += 1;
-  const remainders = new Array<BookEntry>(remainderCount);
-  let next = 0;
-  const collect = (entriesOfSide: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array) => {
-    for (let k = 0; k < side.order.length; k += 1) {
-      const traded = tradedWh[k] as number;
-      const leftWh = (side.energiesWh[k] as number) - traded;
-      if (leftWh <= 0) continue;
-      const entry = entriesOfSide[side.order[k] as number] as BookEntry;
-      remainders[next++] = traded === 0 ? entry : { ...entry, energyWh: leftWh };
-    }
-  };
-  collect(offers, offerSide, soldWh);
-  collect(bids, bidSide, boughtWh);
+  const trades = priceMicroPerKWh === null ? [] : tradesOf(entries, offerSide, bidSide, pairs, priceMicroPerKWh, options.zoneId);
+  const remainders: BookEntry[] = [];
+  collectRemainders(entries, offerSide, soldWh, netted.length > 0, remainders);
+  collectRemainders(entries, bidSide, boughtWh, netted.length > 0, remainders);
   return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh, trades, netted, remainders };
+}
+
+/**
+ * One trade object per pair, in pairing order. The ids, participants and fees of the traded entries are first read
+ * in entry order (memory order, for a book built in one go) into compact arrays; reading them in pairing order
+ * straight from the entries would jump across the whole heap for every trade.
+ */
+function tradesOf(entries: readonly BookEntry[], offerSide: SortedSide, bidSide: SortedSide, pairs: FillPairs, priceMicroPerKWh: number, zoneId: string): Trade[] {
+  const n = entries.length;
+  const count = pairs.count;
+  const sellerIndices = new Uint32Array(count);
+  const buyerIndices = new Uint32Array(count);
+  const slotOf = new Int32Array(n).fill(-1);
+  for (let k = 0; k < count; k += 1) {
+    const sellerIndex = offerSide.order[pairs.sellPosition[k] as number] as number;
+    const buyerIndex = bidSide.order[pairs.buyPosition[k] as number] as number;
+    sellerIndices[k] = sellerIndex;
+    buyerIndices[k] = buyerIndex;
+    slotOf[sellerIndex] = 0;
+    slotOf[buyerIndex] = 0;
+  }
+  const ids: string[] = [];
+  const participants: string[] = [];
+  const fees: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    if ((slotOf[i] as number) < 0) continue;
+    const entry = entries[i] as BookEntry;
+    slotOf[i] = ids.length;
+    ids.push(entry.order.id);
+    participants.push(entry.order.participant);
+    fees.push(entry.feeMicroPerKWh);
+  }
+  const trades: Trade[] = [];
+  const amounts = new TradeAmountCache(priceMicroPerKWh);
+  for (let k = 0; k < count; k += 1) {
+    const sellerSlot = slotOf[sellerIndices[k] as number] as number;
+    const buyerSlot = slotOf[buyerIndices[k] as number] as number;
+    const energyWh = pairs.energyWh[k] as number;
+    const sellerFeeMicroPerKWh = fees[sellerSlot] as number;
+    const buyerFeeMicroPerKWh = fees[buyerSlot] as number;
+    trades.push({
+      zoneId,
+      sellOrderId: ids[sellerSlot] as string,
+      buyOrderId: ids[buyerSlot] as string,
+      seller: participants[sellerSlot] as string,
+      buyer: participants[buyerSlot] as string,
+      energyWh,
+      priceMicroPerKWh,
+      amountMicro: amounts.amountMicroFor(energyWh),
+      sellerFeeMicroPerKWh,
+      buyerFeeMicroPerKWh,
+      sellerFeeMicro: sellerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, sellerFeeMicroPerKWh),
+      buyerFeeMicro: buyerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, buyerFeeMicroPerKWh),
+    });
+  }
+  return trades;
+}
+
+/**
+ * Appends what is left of each order of one side, in priority order. An order untouched by netting and trading
+ * is returned as the same entry object; any other gets a copy with the energy left.
+ */
+function collectRemainders(entries: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array, isNetted: boolean, remainders: BookEntry[]): void {
+  const { order, energiesWh } = side;
+  for (let k = 0; k < order.length; k += 1) {
+    const traded = tradedWh[k] as number;
+    const leftWh = (energiesWh[k] as number) - traded;
+    if (leftWh <= 0) continue;
+    const entry = entries[order[k] as number] as BookEntry;
+    // Without netting, an untraded order has all its energy left: no need to read the entry to know it.
+    const isWhole = traded === 0 && (!isNetted || leftWh === entry.energyWh);
+    remainders.push(isWhole ? entry : { ...entry, energyWh: leftWh });
+  }
 }

@@ -5,6 +5,7 @@
  * offers and the lowest bids, ties by id descending. Afterwards each participant is on at most one side, so no
  * pairing can match a participant with itself. See `docs/trading_rules.md` §Self-trades.
  */
+import { buySide, readBookColumns, sellSide, type BookColumns } from './bookColumns.ts';
 import type { BookEntry } from './order.ts';
 
 /** Volume a participant supplied to itself in one zone. */
@@ -26,18 +27,85 @@ function markBitsFor(entryCount: number): number {
   return bits;
 }
 
-function reduceFromWorst(entries: BookEntry[], amountWh: number, isSell: boolean, replaced: Map<BookEntry, BookEntry>): void {
-  const worstFirst = [...entries].sort((a, b) => {
-    const byLimit = isSell ? b.limitMicroPerKWh - a.limitMicroPerKWh : a.limitMicroPerKWh - b.limitMicroPerKWh;
-    return byLimit !== 0 ? byLimit : a.order.id < b.order.id ? 1 : a.order.id > b.order.id ? -1 : 0;
+function reduceFromWorst(entries: readonly BookEntry[], indices: number[], amountWh: number, isSell: boolean, energiesWh: Float64Array): void {
+  const worstFirst = [...indices].sort((a, b) => {
+    const entryA = entries[a] as BookEntry;
+    const entryB = entries[b] as BookEntry;
+    const byLimit = isSell ? entryB.limitMicroPerKWh - entryA.limitMicroPerKWh : entryA.limitMicroPerKWh - entryB.limitMicroPerKWh;
+    return byLimit !== 0 ? byLimit : entryA.order.id < entryB.order.id ? 1 : entryA.order.id > entryB.order.id ? -1 : 0;
   });
   let leftWh = amountWh;
-  for (const entry of worstFirst) {
+  for (const index of worstFirst) {
     if (leftWh === 0) break;
-    const takenWh = Math.min(leftWh, entry.energyWh);
+    const energyWh = energiesWh[index] as number;
+    const takenWh = Math.min(leftWh, energyWh);
     leftWh -= takenWh;
-    replaced.set(entry, { ...entry, energyWh: entry.energyWh - takenWh });
+    energiesWh[index] = energyWh - takenWh;
   }
+}
+
+/**
+ * The netting rule over columns: lowers `columns.energiesWh` of the netted entries in place (to 0 for an entry
+ * netted away) and returns what was netted, sorted by participant key (empty when nobody is on both sides).
+ */
+export function netSelfTradesInColumns(entries: readonly BookEntry[], columns: BookColumns): NettedVolume[] {
+  const { sides, participantHashes, energiesWh } = columns;
+  // Local copies: hot loops should not read imported bindings.
+  const sell = sellSide;
+  const buy = buySide;
+  const n = entries.length;
+  if (columns.sellCount === 0 || columns.sellCount === n) return [];
+  // Prefilter without hashing whole strings into a Set: each seller's precomputed participant hash marks a bit;
+  // only buyers whose bit is marked are compared exactly. (A Set of 100 000 address strings costs more than the
+  // sort of the book.)
+  const markBits = markBitsFor(n);
+  const mask = markBits - 1;
+  const marks = new Uint8Array(markBits >>> 3);
+  for (let i = 0; i < n; i += 1) {
+    if (sides[i] !== sell) continue;
+    const h = (participantHashes[i] as number) & mask;
+    marks[h >>> 3] = (marks[h >>> 3] as number) | (1 << (h & 7));
+  }
+  const candidates = new Set<string>();
+  const candidateMarks = new Uint8Array(markBits >>> 3);
+  for (let i = 0; i < n; i += 1) {
+    if (sides[i] !== buy) continue;
+    const h = (participantHashes[i] as number) & mask;
+    if (((marks[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
+      candidates.add((entries[i] as BookEntry).participantKey);
+      candidateMarks[h >>> 3] = (candidateMarks[h >>> 3] as number) | (1 << (h & 7));
+    }
+  }
+  if (candidates.size === 0) return [];
+  const both = new Set<string>();
+  for (let i = 0; i < n; i += 1) {
+    if (sides[i] !== sell) continue;
+    const h = (participantHashes[i] as number) & mask;
+    if (((candidateMarks[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
+    const key = (entries[i] as BookEntry).participantKey;
+    if (candidates.has(key)) both.add(key);
+  }
+  if (both.size === 0) return [];
+
+  const byParticipant = new Map<string, { sells: number[]; buys: number[] }>();
+  for (let i = 0; i < n; i += 1) {
+    const key = (entries[i] as BookEntry).participantKey;
+    if (!both.has(key)) continue;
+    let group = byParticipant.get(key);
+    if (group === undefined) byParticipant.set(key, (group = { sells: [], buys: [] }));
+    (sides[i] === sell ? group.sells : group.buys).push(i);
+  }
+  const netted: NettedVolume[] = [];
+  for (const [key, group] of byParticipant) {
+    const sellWh = group.sells.reduce((sum, i) => sum + (energiesWh[i] as number), 0);
+    const buyWh = group.buys.reduce((sum, i) => sum + (energiesWh[i] as number), 0);
+    const nettedWh = Math.min(sellWh, buyWh);
+    reduceFromWorst(entries, group.sells, nettedWh, true, energiesWh);
+    reduceFromWorst(entries, group.buys, nettedWh, false, energiesWh);
+    netted.push({ participant: key, energyWh: nettedWh });
+  }
+  netted.sort((a, b) => (a.participant < b.participant ? -1 : a.participant > b.participant ? 1 : 0));
+  return netted;
 }
 
 /**
@@ -46,63 +114,14 @@ function reduceFromWorst(entries: BookEntry[], amountWh: number, isSell: boolean
  * @example netSelfTrades([sell 800 Wh by A, buy 300 Wh by A]) // → A sells 500 Wh; netted [{A, 300}]
  */
 export function netSelfTrades(entries: readonly BookEntry[]): NettedBook {
-  // Prefilter without hashing whole strings into a Set: each seller's precomputed participant hash marks a bit;
-  // only buyers whose bit is marked are compared exactly. (A Set of 100 000 address strings costs more than the
-  // sort of the book.)
-  const markBits = markBitsFor(entries.length);
-  const marks = new Uint8Array(markBits >>> 3);
-  let sellerCount = 0;
-  for (const entry of entries) {
-    if (entry.order.side !== 'sell') continue;
-    const h = entry.participantHash & (markBits - 1);
-    marks[h >>> 3] = (marks[h >>> 3] as number) | (1 << (h & 7));
-    sellerCount += 1;
-  }
-  if (sellerCount === 0 || sellerCount === entries.length) return { entries, netted: [] };
-  const candidates = new Set<string>();
-  const candidateMarks = new Uint8Array(markBits >>> 3);
-  for (const entry of entries) {
-    if (entry.order.side !== 'buy') continue;
-    const h = entry.participantHash & (markBits - 1);
-    if (((marks[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-      candidates.add(entry.participantKey);
-      candidateMarks[h >>> 3] = (candidateMarks[h >>> 3] as number) | (1 << (h & 7));
-    }
-  }
-  if (candidates.size === 0) return { entries, netted: [] };
-  const both = new Set<string>();
-  for (const entry of entries) {
-    if (entry.order.side !== 'sell') continue;
-    const h = entry.participantHash & (markBits - 1);
-    if (((candidateMarks[h >>> 3] as number) & (1 << (h & 7))) !== 0 && candidates.has(entry.participantKey)) {
-      both.add(entry.participantKey);
-    }
-  }
-  if (both.size === 0) return { entries, netted: [] };
-
-  const byParticipant = new Map<string, { sells: BookEntry[]; buys: BookEntry[] }>();
-  for (const entry of entries) {
-    const key = entry.participantKey;
-    if (!both.has(key)) continue;
-    let group = byParticipant.get(key);
-    if (group === undefined) byParticipant.set(key, (group = { sells: [], buys: [] }));
-    (entry.order.side === 'sell' ? group.sells : group.buys).push(entry);
-  }
-  const replaced = new Map<BookEntry, BookEntry>();
-  const netted: NettedVolume[] = [];
-  for (const [key, group] of byParticipant) {
-    const sellWh = group.sells.reduce((sum, e) => sum + e.energyWh, 0);
-    const buyWh = group.buys.reduce((sum, e) => sum + e.energyWh, 0);
-    const nettedWh = Math.min(sellWh, buyWh);
-    reduceFromWorst(group.sells, nettedWh, true, replaced);
-    reduceFromWorst(group.buys, nettedWh, false, replaced);
-    netted.push({ participant: key, energyWh: nettedWh });
-  }
-  netted.sort((a, b) => (a.participant < b.participant ? -1 : a.participant > b.participant ? 1 : 0));
+  const columns = readBookColumns(entries);
+  const netted = netSelfTradesInColumns(entries, columns);
+  if (netted.length === 0) return { entries, netted: [] };
   const result: BookEntry[] = [];
-  for (const entry of entries) {
-    const next = replaced.get(entry) ?? entry;
-    if (next.energyWh > 0) result.push(next);
+  for (let i = 0; i < entries.length; i += 1) {
+    const entry = entries[i] as BookEntry;
+    const energyWh = columns.energiesWh[i] as number;
+    if (energyWh > 0) result.push(energyWh === entry.energyWh ? entry : { ...entry, energyWh });
   }
   return { entries: result, netted };
 }

@@ -2,30 +2,37 @@
  * Price-time priority without time: offers ascending by effective limit, bids descending, ties broken by order id
  * (plain UTF-16 code-unit comparison), so the same book in any input order sorts the same way.
  *
- * Speed: the limits are packed with the entry index into one double (`limit·n + index`, exact below 2^53) and
- * sorted by the engine's native numeric sort of a Float64Array; only runs of equal limits are then re-sorted by
- * id with a comparator. Books whose packed keys would not be exact fall back to a comparator sort.
- * The result is columnar — limits and energies copied into typed arrays in priority order — so every later pass
- * of the auction walks memory in order instead of chasing entry objects.
+ * Speed (ADR 0103): the sort reads only typed columns (`bookColumns.ts`). Large sides whose limits are integers
+ * spanning less than 2^32 are ordered by an LSD radix sort of the limit's rank (two passes of 9 bits for a price
+ * band of 250 000): linear time, stable, so equal limits stay in entry order. Smaller sides pack the rank with
+ * the position into one double (`rank·m + position`, exact below 2^53) and use the engine's native numeric sort
+ * of a Float64Array. Anything else falls back to a comparator sort. Only runs of equal limits are then re-sorted
+ * by id, reading the ids of those entries alone. The result is columnar — limits and energies copied into typed
+ * arrays in priority order — so every later pass of the auction walks memory in order.
  */
+import { sellSide, type BookColumns } from './bookColumns.ts';
 import type { BookEntry } from './order.ts';
-import type { Side } from './order.ts';
+
+/** Sides at least this long are radix-sorted; below it the 2 × 512 bucket counts cost more than they save. */
+const radixMinimumLength = 256;
+/** Largest digit of the radix sort: 2^11 buckets (16 KiB of counts) stay in the first-level cache. */
+const maxDigitBits = 11;
 
 /** Sorts `order[start…end)` by order id; insertion sort for the short runs that ties usually make. */
-function sortRunById(ids: readonly string[], order: Uint32Array, start: number, end: number): void {
+function sortRunById(entries: readonly BookEntry[], order: Uint32Array, start: number, end: number): void {
   if (end - start > 16) {
     order.subarray(start, end).sort((a, b) => {
-      const idA = ids[a] as string;
-      const idB = ids[b] as string;
+      const idA = (entries[a] as BookEntry).order.id;
+      const idB = (entries[b] as BookEntry).order.id;
       return idA < idB ? -1 : idA > idB ? 1 : a - b;
     });
     return;
   }
   for (let k = start + 1; k < end; k += 1) {
     const moving = order[k] as number;
-    const movingId = ids[moving] as string;
+    const movingId = (entries[moving] as BookEntry).order.id;
     let p = k - 1;
-    while (p >= start && (ids[order[p] as number] as string) > movingId) {
+    while (p >= start && (entries[order[p] as number] as BookEntry).order.id > movingId) {
       order[p + 1] = order[p] as number;
       p -= 1;
     }
@@ -33,70 +40,110 @@ function sortRunById(ids: readonly string[], order: Uint32Array, start: number, 
   }
 }
 
+/**
+ * Stable LSD radix sort of `values` by unsigned 32-bit `keys` below 2^bits (both arrays are reused as scratch).
+ * Returns the values in key order.
+ */
+function radixSortByKey(keys: Uint32Array, values: Uint32Array, bits: number): Uint32Array {
+  const m = keys.length;
+  const passes = Math.ceil(bits / maxDigitBits);
+  const digitBits = Math.ceil(bits / passes);
+  const mask = (1 << digitBits) - 1;
+  const counts = new Uint32Array(mask + 1);
+  let sourceKeys: Uint32Array = keys;
+  let sourceValues: Uint32Array = values;
+  let targetKeys: Uint32Array = new Uint32Array(m);
+  let targetValues: Uint32Array = new Uint32Array(m);
+  for (let pass = 0, shift = 0; pass < passes; pass += 1, shift += digitBits) {
+    counts.fill(0);
+    for (let i = 0; i < m; i += 1) {
+      const digit = ((sourceKeys[i] as number) >>> shift) & mask;
+      counts[digit] = (counts[digit] as number) + 1;
+    }
+    let sum = 0;
+    for (let d = 0; d <= mask; d += 1) {
+      const count = counts[d] as number;
+      counts[d] = sum;
+      sum += count;
+    }
+    for (let i = 0; i < m; i += 1) {
+      const key = sourceKeys[i] as number;
+      const digit = (key >>> shift) & mask;
+      const position = counts[digit] as number;
+      counts[digit] = position + 1;
+      targetKeys[position] = key;
+      targetValues[position] = sourceValues[i] as number;
+    }
+    [sourceKeys, targetKeys] = [targetKeys, sourceKeys];
+    [sourceValues, targetValues] = [targetValues, sourceValues];
+  }
+  return sourceValues;
+}
+
 /** One side of the book in priority order: position k is entry `order[k]`. */
 export interface SortedSide {
+  /** Entry index (into the book given to `sortByPriority`) at each position. */
   readonly order: Uint32Array;
-  /** Order ids and participants by entry index (read once, in entry order, for building trades). */
-  readonly ids: readonly string[];
-  readonly participants: readonly string[];
-  /** Grid fee per kWh by entry index. */
-  readonly feesMicroPerKWh: Float64Array;
   /** Effective limit at each position, micro per kWh. */
   readonly limitsMicroPerKWh: Float64Array;
-  /** Available energy at each position, Wh. */
+  /** Available energy at each position (after netting), Wh. */
   readonly energiesWh: Float64Array;
 }
 
 /**
- * Sorts one side of the book (all entries on `side`): the best-priced first.
+ * Sorts one side of the book — the entries on that side with energy left (`columns.energiesWh` > 0) — the
+ * best-priced first. Every other `order.side` than 'sell' counts as a bid.
  *
- * @example sortByPriority(offers, 'sell').order // Uint32Array [cheapest offer index, …]
+ * @example sortByPriority(entries, readBookColumns(entries), true).order // Uint32Array [cheapest offer's index, …]
  */
-export function sortByPriority(entries: readonly BookEntry[], side: Side): SortedSide {
-  const n = entries.length;
-  const order = new Uint32Array(n);
-  const limits = new Float64Array(n);
-  const energies = new Float64Array(n);
-  const ids = new Array<string>(n);
-  const participants = new Array<string>(n);
-  const feesMicroPerKWh = new Float64Array(n);
+export function sortByPriority(entries: readonly BookEntry[], columns: BookColumns, isSell: boolean): SortedSide {
+  const { sides, limitsMicroPerKWh: limits, energiesWh: energies } = columns;
+  const n = sides.length;
+  const sell = sellSide; // a local copy: hot loops should not read imported bindings
+  let m = 0;
   let minLimit = Infinity;
   let maxLimit = -Infinity;
+  let isIntegral = true;
+  let selected = new Uint32Array(isSell ? columns.sellCount : n - columns.sellCount);
   for (let i = 0; i < n; i += 1) {
-    const entry = entries[i] as BookEntry;
-    const limit = entry.limitMicroPerKWh;
-    limits[i] = limit;
-    energies[i] = entry.energyWh;
-    ids[i] = entry.order.id;
-    participants[i] = entry.order.participant;
-    feesMicroPerKWh[i] = entry.feeMicroPerKWh;
+    if ((sides[i] === sell) !== isSell || !((energies[i] as number) > 0)) continue;
+    const limit = limits[i] as number;
     if (limit < minLimit) minLimit = limit;
     if (limit > maxLimit) maxLimit = limit;
+    if (!Number.isInteger(limit)) isIntegral = false;
+    selected[m++] = i;
   }
-  const isSell = side === 'sell';
-  if (n > 0 && (maxLimit - minLimit + 1) * n <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i += 1) {
-      const rank = isSell ? (limits[i] as number) - minLimit : maxLimit - (limits[i] as number);
-      keys[i] = rank * n + i;
+  if (m < selected.length) selected = selected.slice(0, m);
+  let order: Uint32Array;
+  const range = maxLimit - minLimit;
+  if (m > 1 && isIntegral && m >= radixMinimumLength && range < 2 ** 32) {
+    const ranks = new Uint32Array(m);
+    for (let p = 0; p < m; p += 1) {
+      const limit = limits[selected[p] as number] as number;
+      ranks[p] = isSell ? limit - minLimit : maxLimit - limit;
+    }
+    order = radixSortByKey(ranks, selected, range === 0 ? 0 : 32 - Math.clz32(range));
+  } else if (m > 1 && isIntegral && (range + 1) * m <= Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(m);
+    for (let p = 0; p < m; p += 1) {
+      const limit = limits[selected[p] as number] as number;
+      keys[p] = (isSell ? limit - minLimit : maxLimit - limit) * m + p;
     }
     keys.sort();
-    for (let k = 0; k < n; k += 1) order[k] = (keys[k] as number) % n;
+    order = new Uint32Array(m);
+    for (let k = 0; k < m; k += 1) order[k] = selected[(keys[k] as number) % m] as number;
   } else {
-    for (let i = 0; i < n; i += 1) order[i] = i;
-    order.sort((a, b) => (isSell ? (limits[a] as number) - (limits[b] as number) : (limits[b] as number) - (limits[a] as number)));
+    order = selected.sort((a, b) => (isSell ? (limits[a] as number) - (limits[b] as number) : (limits[b] as number) - (limits[a] as number)) || a - b);
   }
-  const limitsMicroPerKWh = new Float64Array(n);
-  const energiesWh = new Float64Array(n);
+  const limitsMicroPerKWh = new Float64Array(m);
+  const energiesWh = new Float64Array(m);
+  for (let k = 0; k < m; k += 1) limitsMicroPerKWh[k] = limits[order[k] as number] as number;
   let runStart = 0;
-  for (let k = 0; k <= n; k += 1) {
-    const limit = k === n ? NaN : (limits[order[k] as number] as number);
-    if (k < n) limitsMicroPerKWh[k] = limit;
-    if (k > 0 && limit !== limitsMicroPerKWh[runStart]) {
-      if (k - runStart > 1) sortRunById(ids, order, runStart, k);
-      runStart = k;
-    }
+  for (let k = 1; k <= m; k += 1) {
+    if (k < m && limitsMicroPerKWh[k] === limitsMicroPerKWh[runStart]) continue;
+    if (k - runStart > 1) sortRunById(entries, order, runStart, k);
+    runStart = k;
   }
-  for (let k = 0; k < n; k += 1) energiesWh[k] = energies[order[k] as number] as number;
-  return { order, ids, participants, feesMicroPerKWh, limitsMicroPerKWh, energiesWh };
+  for (let k = 0; k < m; k += 1) energiesWh[k] = energies[order[k] as number] as number;
+  return { order, limitsMicroPerKWh, energiesWh };
 }

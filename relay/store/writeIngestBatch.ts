@@ -10,7 +10,7 @@ import { type ChainHeadState, linkKey } from './chainContext.ts';
 import { payloadExcerpt } from './payloadExcerpt.ts';
 import { queryRows } from './queryRows.ts';
 import type { RelayDatabase } from './relayDatabase.ts';
-import { chainGaps, chainHeads, meterIntervals, meterStatus, meters, rejections, zoneIntervals } from './schema.ts';
+import { chainGaps, chainHeads, meterStatus, meters, rejections, zoneIntervals } from './schema.ts';
 
 /** A record that passed every check and is to be stored. */
 export interface AcceptedRecord {
@@ -270,22 +270,22 @@ async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], _pri
     for (const head of heads) head.contiguousSeq = scanned.get(head.meter) ?? head.contiguousSeq;
   }
   if (heads.length > 0) {
-    // Monotone merge: two relays writing one meter's head concurrently both move it forward, never back.
-    await t
-      .insert(chainHeads)
-      .values(heads)
-      .onConflictDoUpdate({
-        target: chainHeads.meter,
-        set: {
-          lastDigest: sql`CASE WHEN excluded.last_seq > chain_heads.last_seq THEN excluded.last_digest ELSE chain_heads.last_digest END`,
-          lastSeq: sql`GREATEST(chain_heads.last_seq, excluded.last_seq)`,
-          contiguousSeq: sql`GREATEST(chain_heads.contiguous_seq, excluded.contiguous_seq)`,
-          lastSealSeq: sql`CASE WHEN excluded.last_seal_seq IS NOT NULL AND (chain_heads.last_seal_seq IS NULL OR excluded.last_seal_seq > chain_heads.last_seal_seq) THEN excluded.last_seal_seq ELSE chain_heads.last_seal_seq END`,
-          lastSealImportEndWh: sql`CASE WHEN excluded.last_seal_seq IS NOT NULL AND (chain_heads.last_seal_seq IS NULL OR excluded.last_seal_seq > chain_heads.last_seal_seq) THEN excluded.last_seal_import_end_wh ELSE chain_heads.last_seal_import_end_wh END`,
-          lastSealExportEndWh: sql`CASE WHEN excluded.last_seal_seq IS NOT NULL AND (chain_heads.last_seal_seq IS NULL OR excluded.last_seal_seq > chain_heads.last_seal_seq) THEN excluded.last_seal_export_end_wh ELSE chain_heads.last_seal_export_end_wh END`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      });
+    // Monotone merge (the rows exist and are locked): a head only ever moves forward.
+    await queryRows(
+      t,
+      sql`UPDATE chain_heads h SET
+            last_digest = CASE WHEN u.last_seq > h.last_seq THEN u.last_digest ELSE h.last_digest END,
+            last_seq = GREATEST(h.last_seq, u.last_seq),
+            contiguous_seq = GREATEST(h.contiguous_seq, u.contiguous_seq),
+            last_seal_seq = CASE WHEN u.last_seal_seq > coalesce(h.last_seal_seq, -1) THEN u.last_seal_seq ELSE h.last_seal_seq END,
+            last_seal_import_end_wh = CASE WHEN u.last_seal_seq > coalesce(h.last_seal_seq, -1) THEN u.last_seal_import_end_wh ELSE h.last_seal_import_end_wh END,
+            last_seal_export_end_wh = CASE WHEN u.last_seal_seq > coalesce(h.last_seal_seq, -1) THEN u.last_seal_export_end_wh ELSE h.last_seal_export_end_wh END,
+            updated_at = now()
+          FROM unnest(${columnParam(heads, (h) => h.meter, 'text')}, ${columnParam(heads, (h) => h.lastSeq, 'bigint')}, ${columnParam(heads, (h) => h.lastDigest, 'text')},
+            ${columnParam(heads, (h) => h.contiguousSeq, 'bigint')}, ${columnParam(heads, (h) => h.lastSealSeq, 'bigint')}, ${columnParam(heads, (h) => h.lastSealImportEndWh, 'bigint')},
+            ${columnParam(heads, (h) => h.lastSealExportEndWh, 'bigint')}) AS u(meter, last_seq, last_digest, contiguous_seq, last_seal_seq, last_seal_import_end_wh, last_seal_export_end_wh)
+          WHERE h.meter = u.meter`,
+    );
   }
   if (gaps.length > 0) await t.insert(chainGaps).values(gaps).onConflictDoNothing();
   return gaps;
@@ -322,7 +322,15 @@ async function addIntervalAggregates(t: RelayDatabase, storedSeals: AcceptedReco
     const seal = accepted.record as SealRecord;
     return { meter: seal.meter, zone: accepted.zone, startS: seal.startS, endS: seal.endS, importWh: seal.importEndWh - seal.importStartWh, exportWh: seal.exportEndWh - seal.exportStartWh, sealSeq: seal.seq };
   });
-  const inserted = await t.insert(meterIntervals).values(rows).onConflictDoNothing().returning();
+  const inserted = (
+    await queryRows<{ meter: string; zone: string; start_s: unknown; end_s: unknown; import_wh: unknown; export_wh: unknown }>(
+      t,
+      sql`INSERT INTO meter_intervals (meter, zone, start_s, end_s, import_wh, export_wh, seal_seq)
+          SELECT * FROM unnest(${columnParam(rows, (r) => r.meter, 'text')}, ${columnParam(rows, (r) => r.zone, 'text')}, ${columnParam(rows, (r) => r.startS, 'bigint')},
+            ${columnParam(rows, (r) => r.endS, 'bigint')}, ${columnParam(rows, (r) => r.importWh, 'bigint')}, ${columnParam(rows, (r) => r.exportWh, 'bigint')}, ${columnParam(rows, (r) => r.sealSeq, 'bigint')})
+          ON CONFLICT DO NOTHING RETURNING meter, zone, start_s, end_s, import_wh, export_wh`,
+    )
+  ).map((row) => ({ zone: row.zone, startS: Number(row.start_s), endS: Number(row.end_s), importWh: Number(row.import_wh), exportWh: Number(row.export_wh) }));
   const byZone = new Map<string, typeof zoneIntervals.$inferInsert>();
   for (const row of inserted) {
     const key = `${row.zone}|${row.startS}`;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SignInService } from '../auth/signInService.ts';
+import type { DataKeyring } from '../privacy/dataKeyring.ts';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
 
 /** One thing `/health/ready` checks: resolves when healthy, rejects (or returns false) when not. */
@@ -20,4 +21,6 @@ export interface ApiDependencies {
   logger: Pick<Logger, 'error' | 'warn' | 'info'>;
   /** Clock, Unix ms (tests move it). */
   now: () => number;
+  /** Keys for personal fields and owner pseudonyms (`relay/privacy/`); absent = privacy routes answer `data_key_missing`. */
+  dataKeyring?: DataKeyring | undefined;
 }

@@ -9,6 +9,7 @@ import { registerMeterDetailRoutes } from './routes/meterDetailRoutes.ts';
 import { registerMeterRoutes } from './routes/meterRoutes.ts';
 import { registerMetricsRoute } from './routes/metricsRoute.ts';
 import { registerMyMetersRoute } from './routes/myMetersRoute.ts';
+import { registerPrivacyRoutes } from './routes/privacyRoutes.ts';
 import { registerRejectionRoutes } from './routes/rejectionRoutes.ts';
 import { registerZoneRoutes } from './routes/zoneRoutes.ts';
 
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDependencies): ApiApp {
   registerMetricsRoute(app, deps);
   registerAuthRoutes(app, deps);
   registerMyMetersRoute(app, deps);
+  registerPrivacyRoutes(app, deps);
   registerMeterRoutes(app, deps);
   registerMeterDetailRoutes(app, deps);
   registerZoneRoutes(app, deps);

@@ -9,6 +9,8 @@ import type { RelayConfig } from '../config/relayConfig.ts';
 import type { RelayEventBus } from '../events/relayEventBus.ts';
 import { attachFeed } from '../feed/attachFeed.ts';
 import { FeedHub } from '../feed/feedHub.ts';
+import type { DataKeyring } from '../privacy/dataKeyring.ts';
+import { loadDataKeyring } from '../privacy/loadDataKeyring.ts';
 import { findMeter } from '../store/queries/findMeter.ts';
 import type { Store } from '../store/openStore.ts';
 import type { ReadinessCheck } from './apiDependencies.ts';
@@ -28,6 +30,8 @@ export interface StartHttpServerOptions {
   webConfig?: WebConfig;
   /** Extra `/health/ready` checks, e.g. the broker connection. */
   readinessChecks?: readonly ReadinessCheck[];
+  /** Keys for personal fields (`relay/privacy/`); default: `loadDataKeyring` from PET_DATA_KEY, or a key file beside PGlite data. */
+  dataKeyring?: DataKeyring;
 }
 
 /** A running HTTP + WebSocket server. */
@@ -73,6 +77,13 @@ export async function startHttpServer(options: StartHttpServerOptions): Promise<
   const logger = options.logger.child({ room: 'web' });
   const registry = 'registry' in options.metrics ? options.metrics.registry : options.metrics;
   const db = options.store.db;
+  // Read before listening: a malformed PET_DATA_KEY stops start-up with nothing left open.
+  let dataKeyring = options.dataKeyring;
+  if (dataKeyring === undefined) {
+    const loaded = await loadDataKeyring(process.env, 'database' in options.config ? (options.config as Pick<RelayConfig, 'database'>).database : undefined);
+    if (loaded.warning !== undefined) logger.warn(loaded.warning);
+    dataKeyring = loaded.keyring;
+  }
 
   // The server needs the app and the app needs the sign-in domain, known only after listening on port 0: the
   // request handler is bound late.
@@ -93,7 +104,7 @@ export async function startHttpServer(options: StartHttpServerOptions): Promise<
     sessionSecret: web.sessionSecret,
     maxPendingChallenges: web.maxPendingChallenges,
   });
-  const app = createApp({ db, signIn, metrics: registry, operatorToken: web.operatorToken, readinessChecks: options.readinessChecks ?? [], logger, now: Date.now });
+  const app = createApp({ db, signIn, metrics: registry, operatorToken: web.operatorToken, readinessChecks: options.readinessChecks ?? [], logger, now: Date.now, dataKeyring });
   // The page is bundled in memory at start; a failed bundle leaves the API serving and is logged.
   void mountDashboard(app, { onBuildError: (error) => logger.error({ err: error }, 'dashboard bundle failed') });
   handle = (request) => app.fetch(request);

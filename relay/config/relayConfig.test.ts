@@ -1,0 +1,51 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError } from './configError.ts';
+import { readRelayConfig } from './relayConfig.ts';
+
+test('an empty environment gives the embedded defaults', () => {
+  const config = readRelayConfig({});
+  assert.equal(config.database, { kind: 'pglite', dataDir: './.data/pglite' });
+  assert.equal(config.broker, { kind: 'embedded', port: 1884, host: '127.0.0.1', url: 'mqtt://127.0.0.1:1884' });
+  assert.is(config.httpPort, 8080);
+  assert.is(config.unknownMeterPolicy, 'accept');
+});
+
+test('DATABASE_URL and MQTT_URL select the external servers', () => {
+  const config = readRelayConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', PET_DB_SCHEMA: 'site_a', MQTT_URL: 'mqtt://broker:1883' });
+  assert.equal(config.database, { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/test', schema: 'site_a', maxConnections: 4 });
+  assert.equal(config.broker, { kind: 'external', url: 'mqtt://broker:1883' });
+});
+
+test('the value is frozen', () => {
+  const config = readRelayConfig({});
+  assert.ok(Object.isFrozen(config) && Object.isFrozen(config.database) && Object.isFrozen(config.broker));
+});
+
+const badSettings: [Record<string, string>, string, RegExp][] = [
+  [{ PET_HTTP_PORT: '80a' }, 'PET_HTTP_PORT', /expected an integer 0 … 65535, got "80a"/],
+  [{ PET_MQTT_PORT: '70000' }, 'PET_MQTT_PORT', /expected an integer 0 … 65535, got 70000/],
+  [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /expected a postgres: or postgresql: URL, got mysql:/],
+  [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', /expected a URL/],
+  [{ MQTT_URL: 'http://x' }, 'MQTT_URL', /expected a mqtt: or mqtts: or tcp: or ws: or wss: URL/],
+  [{ PET_UNKNOWN_METERS: 'maybe' }, 'PET_UNKNOWN_METERS', /expected one of accept, reject, got "maybe"/],
+  [{ DATABASE_URL: 'postgres://h/db', PET_DB_SCHEMA: 'Robert"; DROP' }, 'PET_DB_SCHEMA', /lower-case SQL identifier/],
+  [{ PET_TOPIC_PREFIX: 'a/b/' }, 'PET_TOPIC_PREFIX', /topic level followed by/],
+  [{ PET_BATCH_MAX: '0' }, 'PET_BATCH_MAX', /expected an integer 1 … 5000, got 0/],
+];
+
+for (const [env, variable, message] of badSettings) {
+  test(`${variable}=${JSON.stringify(Object.values(env).at(-1))} is refused, naming the variable`, () => {
+    try {
+      readRelayConfig(env);
+      assert.unreachable('should throw');
+    } catch (error) {
+      assert.instance(error, ConfigError);
+      assert.is((error as ConfigError).variable, variable);
+      assert.ok((error as Error).message.startsWith(`${variable}: `));
+      assert.match((error as Error).message, message);
+    }
+  });
+}
+
+test.run();

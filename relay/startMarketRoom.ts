@@ -95,7 +95,7 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
     chain === undefined
       ? undefined
       : {
-          db, clients: chain.clients, marketplace: chain.addresses.marketplace, logger,
+          db, clients: chain.clients, marketplace: chain.addresses.tradingMarketplace, logger,
           ...(chain.topUpEscrow ? { topUpEscrow: chain.topUpEscrow } : {}),
           ...(chain.beforeBroadcast ? { beforeBroadcast: chain.beforeBroadcast } : {}),
           ...(chain.afterBroadcast ? { afterBroadcast: chain.afterBroadcast } : {}),

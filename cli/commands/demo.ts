@@ -145,7 +145,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
     }
     await registerMetersOnChain(
       chain.clients,
-      chain.addresses.registry,
+      chain.addresses.meterRegistry,
       households.map((h) => ({ address: h.meter, owner: h.owner, zone: h.zone, nameplateW: NAMEPLATE_W, technology: h.isProsumer ? 1 : 0 })),
     );
 
@@ -155,7 +155,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
     const topUpEscrow = isDevelopmentChain
       ? async (buyer: string, missingMicro: bigint) => {
           const amount = missingMicro > topUpMicro ? missingMicro : topUpMicro;
-          await fundEscrow(chain.clients, chain.addresses.settlementToken, chain.addresses.marketplace, buyer, amount);
+          await fundEscrow(chain.clients, chain.addresses.settlementToken, chain.addresses.tradingMarketplace, buyer, amount);
           depositsMicro.set(buyer, (depositsMicro.get(buyer) ?? 0n) + amount);
         }
       : undefined;
@@ -223,7 +223,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     [
       `dashboard: ${demo.httpUrl}/`,
-      `chain: ${demo.chain.rpcUrl} (marketplace ${demo.chain.addresses.marketplace}, admin Safe ${demo.chain.addresses.safe})`,
+      `chain: ${demo.chain.rpcUrl} (marketplace ${demo.chain.addresses.tradingMarketplace}, admin Safe ${demo.chain.addresses.safe})`,
       `zones: ${zones.join(', ')}; meters publish to ${demo.relay.brokerUrl}`,
       'Ctrl-C to stop.',
       '',

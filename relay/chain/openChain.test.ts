@@ -1,40 +1,56 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { privateKeyToAccount } from 'viem/accounts';
+import { accessManagerAbi, safeAbi } from '../../contracts/deploy/abis.ts';
+import { ADMIN_ROLE, SETTLER_ROLE } from '../../contracts/deploy/roles.ts';
+import { zoneIdFromName } from '../../contracts/deploy/zoneId.ts';
 import { openStore } from '../store/openStore.ts';
-import { loadContractArtifact } from './contractArtifact.ts';
 import { openChain } from './openChain.ts';
-import { registerMetersOnChain } from './registerMetersOnChain.ts';
-import { chainZoneId } from './chainZoneId.ts';
 import { platformAbis } from './platformAbis.ts';
-import { roles } from './deployPlatform.ts';
+import { registerMetersOnChain } from './registerMetersOnChain.ts';
 
-test('deploys the platform on anvil under the Safe, registers meters once, and reuses the deployment', async () => {
+test('starts anvil, deploys the platform under the Safe, registers meters once, and reuses the stored deployment', async () => {
   const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
   const chain = await openChain({ db: store.db });
   try {
     assert.ok(chain.isFreshDeployment);
     const { publicClient } = chain.clients;
-    const manager = loadContractArtifact('AccessManager').abi;
-    const [isSafeAdmin] = (await publicClient.readContract({ address: chain.addresses.manager, abi: manager, functionName: 'hasRole', args: [roles.admin, chain.addresses.safe] })) as [boolean, number];
-    const [isRelayAdmin] = (await publicClient.readContract({ address: chain.addresses.manager, abi: manager, functionName: 'hasRole', args: [roles.admin, chain.clients.account.address] })) as [boolean, number];
-    const [isSettler] = (await publicClient.readContract({ address: chain.addresses.manager, abi: manager, functionName: 'hasRole', args: [roles.settler, chain.clients.account.address] })) as [boolean, number];
-    assert.ok(isSafeAdmin, 'the Safe holds the admin role');
-    assert.not.ok(isRelayAdmin, 'the deployer gave up the admin role');
-    assert.ok(isSettler);
-    const owners = (await publicClient.readContract({ address: chain.addresses.safe, abi: loadContractArtifact('Safe').abi, functionName: 'getOwners' })) as string[];
+    const relay = chain.clients.account.address;
+    const hasRole = async (role: bigint, account: string) =>
+      ((await publicClient.readContract({ address: chain.addresses.accessManager, abi: accessManagerAbi, functionName: 'hasRole', args: [role, account as `0x${string}`] })) as readonly [boolean, number])[0];
+    assert.ok(await hasRole(ADMIN_ROLE, chain.addresses.safe), 'the Safe holds the admin role');
+    assert.not.ok(await hasRole(ADMIN_ROLE, relay), 'the deployer gave up the admin role');
+    assert.ok(await hasRole(SETTLER_ROLE, relay), 'the relay key may settle');
+    const owners = await publicClient.readContract({ address: chain.addresses.safe, abi: safeAbi, functionName: 'getOwners' });
     assert.is(owners.length, 3);
-    const meter = privateKeyToAccount('0x' + '11'.repeat(32) as `0x${string}`).address;
-    const meters = [{ address: meter, owner: chain.clients.account.address, zone: 'feeder-1', nameplateW: 4000, technology: 1 }];
-    assert.is(await registerMetersOnChain(chain.clients, chain.addresses.registry, meters), 1);
-    assert.is(await registerMetersOnChain(chain.clients, chain.addresses.registry, meters), 0);
-    const record = (await publicClient.readContract({ address: chain.addresses.registry, abi: platformAbis().registry, functionName: 'meterRecord', args: [meter] })) as { zone: bigint };
-    assert.is(record.zone, chainZoneId('feeder-1'));
+
+    const meter = privateKeyToAccount(`0x${'11'.repeat(32)}`).address;
+    const meters = [{ address: meter, owner: relay, zone: 'feeder-1', nameplateW: 4000, technology: 1 }];
+    assert.is(await registerMetersOnChain(chain.clients, chain.addresses.meterRegistry, meters), 1);
+    assert.is(await registerMetersOnChain(chain.clients, chain.addresses.meterRegistry, meters), 0, 'a registered meter is skipped');
+    const record = (await publicClient.readContract({ address: chain.addresses.meterRegistry, abi: platformAbis().registry, functionName: 'meterRecord', args: [meter] })) as { zone: bigint };
+    assert.is(record.zone, zoneIdFromName('feeder-1'));
+
     const again = await openChain({ db: store.db, rpcUrl: chain.rpcUrl, relayKey: chain.accounts.relayKey });
-    assert.not.ok(again.isFreshDeployment);
+    assert.not.ok(again.isFreshDeployment, 'a restart reuses the addresses stored for this chain');
     assert.equal(again.addresses, chain.addresses);
   } finally {
     await chain.stop();
+    await store.close();
+  }
+});
+
+test('refuses RPC_URL without the relay key, naming the variable', async () => {
+  const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
+  try {
+    await openChain({ db: store.db, rpcUrl: 'http://127.0.0.1:1' }).then(
+      () => assert.unreachable('expected an error'),
+      (error: { code?: string; message: string }) => {
+        assert.is(error.code, 'rpc_unreachable');
+        assert.match(error.message, 'PET_CHAIN_KEY');
+      },
+    );
+  } finally {
     await store.close();
   }
 });

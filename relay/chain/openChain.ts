@@ -1,6 +1,7 @@
 /**
  * The chain room's composition: anvil (embedded, unless `RPC_URL`), viem clients, and the platform's addresses —
- * read from `chain_deployments` when this chain already has them (and code is still there), deployed otherwise.
+ * read from `chain_deployments` when this chain already has them (and code is still there), deployed otherwise with
+ * `contracts/deploy/deploySystem.ts` (committed bytecode, Safe 2-of-3 admin, roles as DeploySystem.sol).
  */
 import type { Address, Hex } from 'viem';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
@@ -8,7 +9,8 @@ import { loadDeployment, saveDeployment } from '../store/marketQueries/chainDepl
 import { anvilDevelopmentAccounts, type ChainAccounts } from './chainAccounts.ts';
 import { createChainClients, type ChainClients } from './chainClients.ts';
 import { ChainError } from './chainError.ts';
-import { deployPlatform } from './deployPlatform.ts';
+import { deploySystem } from '../../contracts/deploy/deploySystem.ts';
+import { privateKeyToAccount } from 'viem/accounts';
 import type { PlatformAddresses } from './platformAddresses.ts';
 import { startAnvil, type AnvilHandle } from './startAnvil.ts';
 
@@ -63,11 +65,20 @@ export async function openChain(options: OpenChainOptions): Promise<ChainRoom> {
     let addresses = await loadDeployment(options.db, chainId);
     let isFreshDeployment = false;
     if (addresses !== undefined) {
-      const code = await clients.publicClient.getCode({ address: addresses.marketplace as Address });
+      const code = await clients.publicClient.getCode({ address: addresses.tradingMarketplace as Address });
       if (code === undefined || code === '0x') addresses = undefined; // a fresh chain under the same id
     }
     if (addresses === undefined) {
-      addresses = await deployPlatform(clients, accounts, options.feeBps === undefined ? {} : { feeBps: options.feeBps });
+      addresses = await deploySystem({
+        walletClient: clients.walletClient,
+        publicClient: clients.publicClient,
+        safeOwners: accounts.safeOwnerKeys.map((key) => privateKeyToAccount(key).address),
+        guardian: privateKeyToAccount(accounts.guardianKey).address,
+        settler: clients.account.address,
+        operator: clients.account.address,
+        treasury: privateKeyToAccount(accounts.treasuryKey).address,
+        ...(options.feeBps === undefined ? {} : { feeBps: options.feeBps }),
+      });
       await saveDeployment(options.db, chainId, addresses);
       isFreshDeployment = true;
     }

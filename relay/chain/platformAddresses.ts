@@ -1,22 +1,13 @@
 /**
- * The deployed platform's addresses (what `deployPlatform` returns and the database keeps per chain id).
+ * The deployed platform's addresses: engineer C's `SystemAddresses` (contracts/deploy/deploySystem.ts), kept per
+ * chain id in `chain_deployments` under these names.
  */
-import type { Address } from 'viem';
+import type { SystemAddresses } from '../../contracts/deploy/deploySystem.ts';
 
-export interface PlatformAddresses {
-  safe: Address;
-  manager: Address;
-  settlementToken: Address;
-  registry: Address;
-  marketplace: Address;
-  listing: Address;
-  certificates: Address;
-  token: Address;
-  staking: Address;
-  incentive: Address;
-}
+export type PlatformAddresses = SystemAddresses;
 
-/** Names in deployment order (the keys of {@link PlatformAddresses}). */
+/** Every key of {@link PlatformAddresses}; a stored deployment missing one is redeployed. */
 export const platformContractNames: readonly (keyof PlatformAddresses)[] = [
-  'safe', 'manager', 'settlementToken', 'registry', 'marketplace', 'listing', 'certificates', 'token', 'staking', 'incentive',
+  'safe', 'safeSingleton', 'safeProxyFactory', 'settlementToken', 'accessManager', 'meterRegistry', 'tradingMarketplace',
+  'energyListing', 'greenCertificateNft', 'peerEnergyToken', 'feeStaking', 'liquidityIncentive',
 ];

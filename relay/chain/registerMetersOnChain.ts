@@ -3,7 +3,7 @@
  */
 import type { Address } from 'viem';
 import type { ChainClients } from './chainClients.ts';
-import { chainZoneId } from './chainZoneId.ts';
+import { zoneIdFromName } from '../../contracts/deploy/zoneId.ts';
 import { platformAbis } from './platformAbis.ts';
 
 export interface ChainMeter {
@@ -25,7 +25,7 @@ export async function registerMetersOnChain(clients: ChainClients, registry: Add
     if (record.owner !== '0x0000000000000000000000000000000000000000') continue;
     const hash = await clients.walletClient.writeContract({
       address: registry, abi, functionName: 'registerMeter',
-      args: [meter.address, meter.owner, chainZoneId(meter.zone), meter.technology, meter.nameplateW, nowS],
+      args: [meter.address, meter.owner, zoneIdFromName(meter.zone), meter.technology, meter.nameplateW, nowS],
     } as never);
     await clients.publicClient.waitForTransactionReceipt({ hash });
     registered += 1;

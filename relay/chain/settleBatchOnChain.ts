@@ -16,7 +16,7 @@ import type { RelayDatabase } from '../store/relayDatabase.ts';
 import type { ChainClients } from './chainClients.ts';
 import { decodeTrades } from './encodeSettlementCalldata.ts';
 import { escrowBalanceMicro } from './fundEscrow.ts';
-import { platformAbis } from './platformAbis.ts';
+import { platformAbis, settleTakesIntervalEnd } from './platformAbis.ts';
 
 export interface SettleBatchDeps {
   db: RelayDatabase;
@@ -104,11 +104,11 @@ async function ensureEscrow(deps: SettleBatchDeps, batch: SettlementBatch): Prom
 }
 
 async function signSettlement(deps: SettleBatchDeps, batch: SettlementBatch): Promise<{ rawTx: Hex; txHash: Hex }> {
-  const data = encodeFunctionData({
-    abi: platformAbis().marketplace,
-    functionName: 'settle',
-    args: [batch.chainZone, batch.intervalStartS, BigInt(batch.priceMicroPerKWh), batch.sellersHex, batch.tradesHex],
-  } as never);
+  const price = BigInt(batch.priceMicroPerKWh);
+  const args = settleTakesIntervalEnd()
+    ? [batch.chainZone, batch.intervalStartS, batch.intervalEndS, price, batch.sellersHex, batch.tradesHex]
+    : [batch.chainZone, batch.intervalStartS, price, batch.sellersHex, batch.tradesHex];
+  const data = encodeFunctionData({ abi: platformAbis().marketplace, functionName: 'settle', args } as never);
   const { walletClient } = deps.clients;
   const request = await walletClient.prepareTransactionRequest({ to: deps.marketplace, data, account: walletClient.account, chain: walletClient.chain });
   const rawTx = await walletClient.signTransaction(request as never);

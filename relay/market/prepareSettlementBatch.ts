@@ -7,10 +7,10 @@ import { encodeAbiParameters, keccak256, type Hex } from 'viem';
 import { sql } from 'drizzle-orm';
 import type { DeliveryTerms } from '../../shared/market/settleDelivery.ts';
 import type { SealRecord } from '../../shared/protocol/recordTypes.ts';
-import { chainZoneId } from '../chain/chainZoneId.ts';
+import { zoneIdFromName } from '../../contracts/deploy/zoneId.ts';
 import { encodeSellers, encodeTrades } from '../chain/encodeSettlementCalldata.ts';
 import { listIntervalTrades } from '../store/marketQueries/marketTrades.ts';
-import { listSealsEndingIn } from '../store/marketQueries/sealedIntervals.ts';
+import { listSealsWithin } from '../store/marketQueries/sealedIntervals.ts';
 import { queryRows } from '../store/queryRows.ts';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
 import { buildSettlementBatch } from './buildSettlementBatch.ts';
@@ -37,12 +37,12 @@ export async function prepareSettlementBatch(
     if ((await queryRows(tx, sql`SELECT 1 FROM settlement_batches WHERE zone = ${zone} AND interval_start_s = ${startS}`)).length > 0) return 'exists';
     const trades = await listIntervalTrades(tx, zone, startS);
     const sellerMeters = [...new Set(trades.map((t) => t.sellerMeter))];
-    // The seal that closes interval T ends in [T + I, T + 2I) (relay/market/marketTime.ts); the last one wins.
-    const seals = await listSealsEndingIn(tx, sellerMeters, startS + intervalSeconds, startS + 2 * intervalSeconds);
+    // The seal of interval T lies within [T, T + I] (a meter that rebooted mid-interval may have two: the last wins).
+    const seals = await listSealsWithin(tx, sellerMeters, startS, startS + intervalSeconds);
     const sealsByMeter = new Map<string, SealRecord>();
     for (const seal of seals) sealsByMeter.set(seal.meter, seal);
     const plan = buildSettlementBatch(trades, sealsByMeter, options.terms);
-    const chainZone = chainZoneId(zone);
+    const chainZone = zoneIdFromName(zone);
     const state = plan.trades.length === 0 ? 'empty' : 'built';
     await tx.execute(sql`INSERT INTO settlement_batches (zone, interval_start_s, chain_zone, batch_key, state, price_micro_per_kwh, sellers_hex, trades_hex, trade_count, delivered_wh, gross_micro)
       VALUES (${zone}, ${startS}, ${chainZone.toString()}, ${settlementBatchKey(chainZone, startS)}, ${state}, ${plan.priceMicroPerKWh},

@@ -86,7 +86,7 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
     const { publicClient } = chain.clients;
     const marketplaceAbi = platformAbis().marketplace;
     const settledEvent = (marketplaceAbi as readonly { type: string; name?: string }[]).find((item) => item.type === 'event' && item.name === 'ZoneIntervalSettled');
-    const logs = (await publicClient.getLogs({ address: chain.addresses.marketplace, event: settledEvent, fromBlock: 0n } as never)) as unknown as { args: { batchKey: Hex } }[];
+    const logs = (await publicClient.getLogs({ address: chain.addresses.tradingMarketplace, event: settledEvent, fromBlock: 0n } as never)) as unknown as { args: { batchKey: Hex } }[];
     const keys = logs.map((log) => log.args.batchKey);
     assert.is(new Set(keys).size, keys.length, 'no (zone, interval) settled twice');
     const onChainKeys = new Set(keys);
@@ -95,7 +95,7 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
     assert.ok((await listChainEvents(db, 'ZoneIntervalSettled')).length >= 1, 'settlement events are indexed back');
 
     // Ledger: deposits − bought + (sold − fee per seller entry) = on-chain balance, for every household.
-    const feeBps = BigInt((await publicClient.readContract({ address: chain.addresses.marketplace, abi: marketplaceAbi, functionName: 'feeBps' })) as number);
+    const feeBps = BigInt((await publicClient.readContract({ address: chain.addresses.tradingMarketplace, abi: marketplaceAbi, functionName: 'feeBps' })) as number);
     const expected = new Map<string, { balance: bigint; soldWh: bigint; boughtWh: bigint }>();
     const entry = (account: string) => {
       const key = account.toLowerCase();
@@ -118,7 +118,7 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
     }
     for (const [key, gross] of grossBySellerBatch) entry(key.split('|')[2]!).balance += gross - (gross * feeBps) / 10_000n;
     for (const household of demoHouseholds(METERS)) {
-      const onChain = (await publicClient.readContract({ address: chain.addresses.marketplace, abi: marketplaceAbi, functionName: 'accountOf', args: [household.owner] })) as { balance: bigint; soldWh: bigint; boughtWh: bigint };
+      const onChain = (await publicClient.readContract({ address: chain.addresses.tradingMarketplace, abi: marketplaceAbi, functionName: 'accountOf', args: [household.owner] })) as { balance: bigint; soldWh: bigint; boughtWh: bigint };
       const want = expected.get(household.owner) ?? { balance: 0n, soldWh: 0n, boughtWh: 0n };
       assert.is(onChain.balance, want.balance, `balance of ${household.owner}`);
       assert.is(BigInt(onChain.soldWh), want.soldWh, `soldWh of ${household.owner}`);

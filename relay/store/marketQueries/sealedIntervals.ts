@@ -24,12 +24,15 @@ export async function listSealedIntervals(db: RelayDatabase, meters: readonly st
   return byMeter;
 }
 
-/** The stored seals of `meters` that end in [fromS, toS) (the seals that close one market interval). */
-export async function listSealsEndingIn(db: RelayDatabase, meters: readonly string[], fromS: number, toS: number): Promise<SealRecord[]> {
+/**
+ * The stored seals of `meters` that lie within the market interval [startS, endS] (docs/protocol.md: a seal's
+ * boundaries are its interval's; the contract refuses a seal outside the interval it settles).
+ */
+export async function listSealsWithin(db: RelayDatabase, meters: readonly string[], startS: number, endS: number): Promise<SealRecord[]> {
   if (meters.length === 0) return [];
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`SELECT * FROM seals WHERE meter = ANY(${sql.param([...meters])}::text[]) AND end_s >= ${fromS} AND end_s < ${toS} ORDER BY meter, seq`,
+    sql`SELECT * FROM seals WHERE meter = ANY(${sql.param([...meters])}::text[]) AND start_s >= ${startS} AND end_s <= ${endS} AND end_s > ${startS} ORDER BY meter, seq`,
   );
   return rows.map((row) => ({
     v: 1, kind: 'seal', meter: String(row.meter), seq: Number(row.seq), prev: String(row.prev),

@@ -17,6 +17,8 @@ export type BatchState = 'built' | 'sent' | 'confirmed' | 'failed' | 'empty';
 export interface SettlementBatch {
   zone: string;
   intervalStartS: number;
+  /** End of the market interval (from `market_intervals`). */
+  intervalEndS: number;
   chainZone: bigint;
   batchKey: Hex;
   state: BatchState;
@@ -32,10 +34,13 @@ export interface SettlementBatch {
   gasUsed: bigint | null;
 }
 
+const batchSelect = sql`SELECT b.*, i.interval_end_s FROM settlement_batches b JOIN market_intervals i ON i.zone = b.zone AND i.interval_start_s = b.interval_start_s`;
+
 function toBatch(row: Record<string, unknown>): SettlementBatch {
   return {
     zone: String(row.zone),
     intervalStartS: Number(row.interval_start_s),
+    intervalEndS: Number(row.interval_end_s),
     chainZone: BigInt(String(row.chain_zone)),
     batchKey: String(row.batch_key) as Hex,
     state: String(row.state) as BatchState,
@@ -65,19 +70,19 @@ export async function listIntervalsAwaitingBatch(db: RelayDatabase, endedByS: nu
 
 /** Batches that still need the chain (built or sent) and are due. */
 export async function listOpenBatches(db: RelayDatabase): Promise<SettlementBatch[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`SELECT * FROM settlement_batches WHERE state IN ('built', 'sent') AND next_attempt_at <= now() ORDER BY interval_start_s, zone`);
+  const rows = await queryRows<Record<string, unknown>>(db, sql`${batchSelect} WHERE b.state IN ('built', 'sent') AND b.next_attempt_at <= now() ORDER BY b.interval_start_s, b.zone`);
   return rows.map(toBatch);
 }
 
 /** One batch. */
 export async function findBatch(db: RelayDatabase, zone: string, intervalStartS: number): Promise<SettlementBatch | undefined> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`SELECT * FROM settlement_batches WHERE zone = ${zone} AND interval_start_s = ${intervalStartS}`);
+  const rows = await queryRows<Record<string, unknown>>(db, sql`${batchSelect} WHERE b.zone = ${zone} AND b.interval_start_s = ${intervalStartS}`);
   return rows[0] === undefined ? undefined : toBatch(rows[0]);
 }
 
 /** Every batch (tests, dashboards). */
 export async function listBatches(db: RelayDatabase): Promise<SettlementBatch[]> {
-  return (await queryRows<Record<string, unknown>>(db, sql`SELECT * FROM settlement_batches ORDER BY interval_start_s, zone`)).map(toBatch);
+  return (await queryRows<Record<string, unknown>>(db, sql`${batchSelect} ORDER BY b.interval_start_s, b.zone`)).map(toBatch);
 }
 
 /**

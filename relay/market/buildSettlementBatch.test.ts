@@ -1,0 +1,60 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { SealRecord } from '../../shared/protocol/recordTypes.ts';
+import { decodeTrades } from '../chain/encodeSettlementCalldata.ts';
+import { encodeTrades } from '../chain/encodeSettlementCalldata.ts';
+import { buildSettlementBatch, type IntervalTrade } from './buildSettlementBatch.ts';
+
+const terms = { retailTariffMicroPerKWh: 300_000, feedInTariffMicroPerKWh: 50_000, maximumLocalGridDeviationBps: 1000, deviationPenaltyBps: 5000 };
+const A = '0x' + 'a'.repeat(40);
+const B = '0x' + 'b'.repeat(40);
+const S1 = '0x' + '1'.repeat(40);
+const S2 = '0x' + '2'.repeat(40);
+const M1 = '0x' + 'c'.repeat(40);
+const M2 = '0x' + 'd'.repeat(40);
+
+function seal(meter: string, exportWh: number): SealRecord {
+  return { v: 1, kind: 'seal', meter, seq: 5, prev: '0x' + '0'.repeat(64), startS: 900, endS: 1800, importStartWh: 0, importEndWh: 0, exportStartWh: 1000, exportEndWh: 1000 + exportWh, sampleCount: 30, sig: '0x' + '0'.repeat(128) + '1b' };
+}
+
+function trade(tradeIndex: number, seller: string, sellerMeter: string, buyer: string, energyWh: number): IntervalTrade {
+  return { tradeIndex, seller, sellerMeter, buyer, energyWh, priceMicroPerKWh: 150_000 };
+}
+
+test('a seller is paid at most its sealed export, shared pro rata over its trades', () => {
+  const trades = [trade(0, S1, M1, A, 600), trade(1, S1, M1, B, 400)];
+  const plan = buildSettlementBatch(trades, new Map([[M1, seal(M1, 500)]]), terms);
+  assert.is(plan.deliveredWh, 500);
+  assert.equal(plan.deliveries.map((d) => d.deliveredWh), [300, 200]);
+  assert.equal(plan.deliveries.map((d) => d.paidMicro), [45_000n, 30_000n]);
+  assert.is(plan.grossMicro, 75_000n);
+  assert.is(plan.sellers.length, 1);
+  assert.equal(plan.trades, [
+    { buyer: A, sellerIndex: 0, energyWh: 300 },
+    { buyer: B, sellerIndex: 0, energyWh: 200 },
+  ]);
+});
+
+test('a seller without a seal for the interval delivered nothing and is left out of the batch', () => {
+  const trades = [trade(0, S1, M1, A, 600), trade(1, S2, M2, A, 300)];
+  const plan = buildSettlementBatch(trades, new Map([[M2, seal(M2, 1000)]]), terms);
+  assert.equal(plan.deliveries.map((d) => d.deliveredWh), [0, 300]);
+  assert.is(plan.sellers.length, 1);
+  assert.is(plan.sellers[0]!.seal.meter, M2);
+  assert.equal(plan.trades, [{ buyer: A, sellerIndex: 0, energyWh: 300 }]);
+});
+
+test('trades are grouped by buyer and survive packing', () => {
+  const trades = [trade(0, S1, M1, B, 100), trade(1, S2, M2, A, 200), trade(2, S1, M1, A, 300)];
+  const plan = buildSettlementBatch(trades, new Map([[M1, seal(M1, 5000)], [M2, seal(M2, 5000)]]), terms);
+  assert.equal(plan.trades.map((t) => t.buyer), [A, A, B]);
+  assert.equal(decodeTrades(encodeTrades(plan.trades)), plan.trades);
+  const paidSum = plan.deliveries.reduce((sum, d) => sum + d.paidMicro, 0n);
+  assert.is(paidSum, plan.grossMicro);
+});
+
+test('refuses trades at two prices in one interval', () => {
+  assert.throws(() => buildSettlementBatch([trade(0, S1, M1, A, 1), { ...trade(1, S1, M1, A, 1), priceMicroPerKWh: 1 }], new Map(), terms), /one clearing price/);
+});
+
+test.run();

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseTradingParameters } from '../../shared/config/tradingParameters.ts';
+import { upsertStandingOrder } from '../store/marketQueries/standingOrders.ts';
+import { openStore, type Store } from '../store/openStore.ts';
+import { queryRows } from '../store/queryRows.ts';
+import { registerMeter } from '../store/queries/registerMeter.ts';
+import { TEST_DATABASE_URL } from '../test/testTransports.ts';
+import { clearMarketInterval } from './clearMarketInterval.ts';
+
+const I = 900;
+const T = 100 * 86_400 + 10 * 3600;
+const params = parseTradingParameters({ PET_INTERVAL_SECONDS: String(I), PET_MINIMUM_TRADE_THRESHOLD_KWH: '0.05' });
+
+async function seed(store: Store): Promise<void> {
+  const meters = [
+    { address: '0x' + '1'.repeat(40), owner: '0x' + 'a'.repeat(40), netWh: 800 },
+    { address: '0x' + '2'.repeat(40), owner: '0x' + 'b'.repeat(40), netWh: -300 },
+    { address: '0x' + '3'.repeat(40), owner: '0x' + 'c'.repeat(40), netWh: -400 },
+  ];
+  for (const m of meters) {
+    await registerMeter(store.db, { address: m.address, zone: 'feeder-1', ownerAddress: m.owner, nameplateW: 6000 });
+    await upsertStandingOrder(store.db, m.address, { participant: m.owner, sell: { kind: 'auto' }, buy: { kind: 'auto' }, nameplatePowerW: 6000 }, 'default');
+    await store.db.execute(sql`INSERT INTO meter_intervals (meter, zone, start_s, end_s, import_wh, export_wh, seal_seq)
+      VALUES (${m.address}, 'feeder-1', ${T - I}, ${T}, ${Math.max(0, -m.netWh)}, ${Math.max(0, m.netWh)}, 1)`);
+  }
+}
+
+async function checkClearsOnce(store: Store): Promise<void> {
+  await seed(store);
+  const options = { zone: 'feeder-1', intervalStartS: T, intervalSeconds: I, params, relayId: 'relay-a' };
+  const outcomes = await Promise.all([clearMarketInterval(store.db, options), clearMarketInterval(store.db, { ...options, relayId: 'relay-b' })]);
+  const cleared = outcomes.filter((o) => o.status === 'cleared');
+  assert.is(cleared.length, 1, 'exactly one of two concurrent clearings clears');
+  const again = await clearMarketInterval(store.db, options);
+  assert.is(again.status, 'already-cleared');
+  const result = cleared[0]!.status === 'cleared' ? cleared[0]!.cleared : undefined;
+  assert.ok(result);
+  assert.is(result.orders.length, 3);
+  assert.is(result.clearedWh, 700, 'the 800 Wh offer meets 300 + 400 Wh of bids');
+  assert.is(result.trades.length, 2);
+  assert.ok(result.trades.every((t) => t.sellerMeter === '0x' + '1'.repeat(40)));
+  const [counts] = await queryRows<{ orders: unknown; trades: unknown; marks: unknown }>(
+    store.db,
+    sql`SELECT (SELECT count(*) FROM interval_orders) AS orders, (SELECT count(*) FROM market_trades) AS trades, (SELECT count(*) FROM market_intervals) AS marks`,
+  );
+  assert.equal([Number(counts!.orders), Number(counts!.trades), Number(counts!.marks)], [3, 2, 1], 'orders and trades persisted once');
+}
+
+test('PGlite: an interval is cleared once, orders and trades persisted with it', async () => {
+  const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
+  try {
+    await checkClearsOnce(store);
+  } finally {
+    await store.close();
+  }
+});
+
+test('PostgreSQL: two relays clearing the same interval at once — the advisory lock lets one through', async () => {
+  const schema = `pet_market_${randomBytes(4).toString('hex')}`;
+  const store = await openStore({ kind: 'postgres', url: TEST_DATABASE_URL, schema, maxConnections: 4 });
+  try {
+    await checkClearsOnce(store);
+  } finally {
+    await store.close();
+    const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end({ timeout: 5 });
+  }
+});
+
+test.run();

@@ -21,27 +21,39 @@ export interface CollectorReport {
   /** Distinct records held for the meters asked about, and how many of them are seals. */
   distinct: number;
   seals: number;
+  /** Meters asked about with no seal among their records. */
+  metersWithoutSeal: number;
   /** Records above a meter's last seq (there must be none). */
   beyondLast: number;
   /** Status payloads seen, newest per meter (docs/protocol.md §4). */
   statuses: Record<string, unknown>;
 }
 
+/**
+ * Connections sharing the subscription. Mosquitto queues at most `max_queued_messages` (1 000 by default) per
+ * connection and drops the rest (DESIGN §7); 200 meters with 10 messages in flight each can put 2 000 in
+ * flight at once, so one connection could lose messages in a burst that the meters were right to send.
+ */
+const CONNECTIONS = 4;
+
 let collector: RecordCollector | undefined;
-let client: MqttClient | undefined;
+const clients: MqttClient[] = [];
 
 function report(lastSeqs: Record<string, number>): CollectorReport {
-  const result: CollectorReport = { isComplete: true, problems: collector!.problems.slice(0, 20), chainProblems: [], distinct: 0, seals: 0, beyondLast: 0, statuses: collector!.statuses };
+  const result: CollectorReport = { isComplete: true, problems: collector!.problems.slice(0, 20), chainProblems: [], distinct: 0, seals: 0, metersWithoutSeal: 0, beyondLast: 0, statuses: collector!.statuses };
   for (const [address, lastSeq] of Object.entries(lastSeqs)) {
     const byMeter = collector!.records.get(address) ?? new Map();
     for (let seq = 0; seq <= lastSeq; seq++) if (!byMeter.has(seq)) result.isComplete = false;
+    let hasSeal = false;
     for (const [seq, entry] of byMeter) {
+      if (entry.record.kind === 'seal') hasSeal = true;
       if (seq > lastSeq) result.beyondLast++;
       else {
         result.distinct++;
         if (entry.record.kind === 'seal') result.seals++;
       }
     }
+    if (!hasSeal) result.metersWithoutSeal++;
     result.chainProblems.push(...collector!.checkChain(address, lastSeq));
   }
   return result;
@@ -50,12 +62,13 @@ function report(lastSeqs: Record<string, number>): CollectorReport {
 process.on('message', async (message: any) => {
   if (message.type === 'start') {
     collector = createRecordCollector(new Set(message.addresses as string[]));
-    client = await collector.connect(message.url, message.clientId);
+    const group = `collector${process.pid}`;
+    for (let i = 0; i < CONNECTIONS; i++) clients.push(await collector.connect(message.url, `${message.clientId}-${i}`, true, group));
     process.send!({ type: 'ready' });
   } else if (message.type === 'check') {
     process.send!({ type: 'result', report: report(message.lastSeqs) });
   } else if (message.type === 'stop') {
-    await client?.endAsync();
+    for (const client of clients) await client.endAsync();
     process.exit(0);
   }
 });

@@ -17,8 +17,12 @@ export interface RecordCollector {
   received: number;
   /** Newest status payload per meter (docs/protocol.md §4), parsed. */
   statuses: Record<string, unknown>;
-  /** `isCleanSession: false` keeps the subscription (and QoS 1 messages for it) across a broker restart. */
-  connect(url: string, clientId: string, isCleanSession?: boolean): Promise<MqttClient>;
+  /**
+   * `isCleanSession: false` keeps the subscription (and QoS 1 messages for it) across a broker restart. With
+   * `shareGroup`, several connections of one collector split the messages (MQTT 5 shared subscriptions, which
+   * Mosquitto also serves to 3.1.1 clients), so that no single connection's broker-side queue overflows.
+   */
+  connect(url: string, clientId: string, isCleanSession?: boolean, shareGroup?: string): Promise<MqttClient>;
   /** Checks one meter's chain from `firstSeq` (default 0) to `lastSeq`: every record present, prev links. */
   checkChain(address: string, lastSeq: number, firstSeq?: number): string[];
 }
@@ -31,7 +35,7 @@ export function createRecordCollector(addresses: Set<string>): RecordCollector {
     problems,
     received: 0,
     statuses: {},
-    async connect(url, clientId, isCleanSession = true) {
+    async connect(url, clientId, isCleanSession = true, shareGroup) {
       const client = mqtt.connect(url, { clientId, clean: isCleanSession, reconnectPeriod: 200 });
       client.on('message', (topic, payload) => {
         const parsed = parseMeterTopic(topic);
@@ -66,7 +70,10 @@ export function createRecordCollector(addresses: Set<string>): RecordCollector {
         client.once('connect', () => resolve());
         client.once('error', reject);
       });
-      await client.subscribeAsync(['pet/v1/meters/+/sample', 'pet/v1/meters/+/seal', 'pet/v1/meters/+/status'], { qos: 1 });
+      await client.subscribeAsync(
+        ['pet/v1/meters/+/sample', 'pet/v1/meters/+/seal', 'pet/v1/meters/+/status'].map((topic) => (shareGroup === undefined ? topic : `$share/${shareGroup}/${topic}`)),
+        { qos: 1 },
+      );
       return client;
     },
     checkChain(address, lastSeq, firstSeq = 0) {

@@ -181,7 +181,14 @@ test('deploys, settles a signed batch into the ledger, refuses the same interval
     { buyer: buyer2, seller: sellerB, energyWh: 400 },
     { buyer: buyer1, seller: sellerB, energyWh: 200 },
   ];
-  const settlement = buildSettlementCalldata({ zone: ZONE, intervalStartS, pricePerKWh: PRICE_PER_KWH, sellers, trades });
+  const settlement = buildSettlementCalldata({
+    zone: ZONE,
+    intervalStartS,
+    intervalEndS: intervalStartS + 900,
+    pricePerKWh: PRICE_PER_KWH,
+    sellers,
+    trades,
+  });
   assert.equal(
     settlement.orderedTrades.map((trade) => trade.buyer),
     [buyer1, buyer1, buyer2],

@@ -210,26 +210,37 @@ export async function deploySystem(options: DeploySystemOptions): Promise<System
   );
 
   // 4. Roles.
-  const functionRoles: readonly [string, Address, string, bigint][] = [
-    ['MeterRegistry', meterRegistry, 'registerMeter(address,address,uint64,uint8,uint32,uint32)', OPERATOR_ROLE],
-    ['MeterRegistry', meterRegistry, 'deactivateMeter(address)', OPERATOR_ROLE],
-    ['TradingMarketplace', tradingMarketplace, 'settle(uint64,uint32,uint96,bytes,bytes)', SETTLER_ROLE],
-    ['TradingMarketplace', tradingMarketplace, 'pause()', GUARDIAN_ROLE],
-    ['TradingMarketplace', tradingMarketplace, 'setFeeBps(uint16)', PARAMETER_ROLE],
-    ['TradingMarketplace', tradingMarketplace, 'setFeeSink(address)', PARAMETER_ROLE],
-    ['EnergyListing', energyListing, 'pause()', GUARDIAN_ROLE],
-    ['GreenCertificateNFT', greenCertificateNft, 'setURI(string)', PARAMETER_ROLE],
-    ['FeeStaking', feeStaking, 'notifyRewardAmount(uint256)', REWARD_NOTIFIER_ROLE],
-    ['LiquidityIncentive', liquidityIncentive, 'setRewardPerKWh(uint256)', PARAMETER_ROLE],
+  // Selectors come from the committed ABIs, so a changed signature cannot leave a function unassigned.
+  const selector = (abi: Abi, name: string): Hex => {
+    const item = abi.find((entry) => entry.type === 'function' && entry.name === name);
+    if (item === undefined || item.type !== 'function') throw new DeploymentError('roles', `no function ${name} in the ABI`);
+    return toFunctionSelector(item);
+  };
+  const functionRoles: readonly [string, Address, Hex, bigint][] = [
+    ['MeterRegistry.registerMeter', meterRegistry, selector(meterRegistryAbi, 'registerMeter'), OPERATOR_ROLE],
+    ['MeterRegistry.deactivateMeter', meterRegistry, selector(meterRegistryAbi, 'deactivateMeter'), OPERATOR_ROLE],
+    ['TradingMarketplace.settle', tradingMarketplace, selector(tradingMarketplaceAbi, 'settle'), SETTLER_ROLE],
+    ['TradingMarketplace.pause', tradingMarketplace, selector(tradingMarketplaceAbi, 'pause'), GUARDIAN_ROLE],
+    ['TradingMarketplace.setFeeBps', tradingMarketplace, selector(tradingMarketplaceAbi, 'setFeeBps'), PARAMETER_ROLE],
+    ['TradingMarketplace.setFeeSink', tradingMarketplace, selector(tradingMarketplaceAbi, 'setFeeSink'), PARAMETER_ROLE],
+    ['EnergyListing.pause', energyListing, selector(energyListingAbi, 'pause'), GUARDIAN_ROLE],
+    ['GreenCertificateNFT.setURI', greenCertificateNft, selector(greenCertificateNftAbi, 'setURI'), PARAMETER_ROLE],
+    ['FeeStaking.notifyRewardAmount', feeStaking, selector(feeStakingAbi, 'notifyRewardAmount'), REWARD_NOTIFIER_ROLE],
+    [
+      'LiquidityIncentive.setRewardPerKWh',
+      liquidityIncentive,
+      selector(liquidityIncentiveAbi, 'setRewardPerKWh'),
+      PARAMETER_ROLE,
+    ],
   ];
-  for (const [contract, target, signature, role] of functionRoles) {
+  for (const [name, target, functionSelector, role] of functionRoles) {
     await call(
-      `role of ${contract}.${signature}`,
+      `role of ${name}`,
       accessManager,
       encodeFunctionData({
         abi: accessManagerAbi,
         functionName: 'setTargetFunctionRole',
-        args: [target, [toFunctionSelector(signature)], role],
+        args: [target, [functionSelector], role],
       }),
     );
   }

@@ -41,6 +41,7 @@ const seal = signSeal(
 const batch: SettlementBatch = {
   zone: 0xfedcba9876543210n,
   intervalStartS: 1_767_200_000,
+  intervalEndS: 1_767_200_900,
   pricePerKWh: 250_000n,
   sellers: [{ seller, seal }],
   trades: [
@@ -56,7 +57,7 @@ function hexBytes(hex: string): Uint8Array {
 
 test('seller entry: seller ‖ 92 canonical seal bytes ‖ r ‖ s ‖ v', () => {
   const { args } = buildSettlementCalldata(batch);
-  const sellers = hexBytes(args[3]);
+  const sellers = hexBytes(args[4]);
   assert.is(sellers.length, SELLER_ENTRY_BYTE_LENGTH);
   assert.is(Buffer.from(sellers.subarray(0, 20)).toString('hex'), seller.slice(2));
   assert.equal(sellers.subarray(20, 112), encodeSealBytes(seal));
@@ -65,7 +66,7 @@ test('seller entry: seller ‖ 92 canonical seal bytes ‖ r ‖ s ‖ v', () =>
 
 test('trades: buyer ‖ u16 seller index ‖ u32 energyWh, grouped by buyer in order of first appearance', () => {
   const { args, orderedTrades } = buildSettlementCalldata(batch);
-  const trades = hexBytes(args[4]);
+  const trades = hexBytes(args[5]);
   assert.is(trades.length, 3 * TRADE_BYTE_LENGTH);
   assert.equal(
     orderedTrades.map((trade) => trade.energyWh),
@@ -101,6 +102,7 @@ test('refuses what the contract would refuse or misread, with a stable code', ()
   assert.is(codeOf({ trades: [] }), 'batch_empty');
   assert.is(codeOf({ zone: 1n << 64n }), 'zone_out_of_range');
   assert.is(codeOf({ intervalStartS: 2 ** 32 }), 'interval_out_of_range');
+  assert.is(codeOf({ intervalEndS: 1_767_200_000 }), 'interval_out_of_range');
   assert.is(codeOf({ pricePerKWh: -1n }), 'price_out_of_range');
   assert.is(codeOf({ trades: [{ buyer: buyerX, seller, energyWh: 0 }] }), 'energy_out_of_range');
   assert.is(codeOf({ trades: [{ buyer: buyerX, seller, energyWh: 1.5 }] }), 'energy_out_of_range');
@@ -118,7 +120,7 @@ test('a trade naming its meter picks that seller entry', () => {
     sellers: [{ seller, seal }, { seller, seal: { ...seal, meter: '0x' + '99'.repeat(20) } }],
     trades: [{ buyer: buyerX, seller, meter: '0x' + '99'.repeat(20), energyWh: 1 }],
   });
-  assert.equal([...hexBytes(args[4]).subarray(20, 22)], [0, 1]);
+  assert.equal([...hexBytes(args[5]).subarray(20, 22)], [0, 1]);
 });
 
 test.run();

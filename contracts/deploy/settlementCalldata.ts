@@ -1,6 +1,6 @@
 /**
- * Builds the arguments and calldata of `TradingMarketplace.settle` from typed protocol seals and matched trades,
- * byte for byte as the contract reads them (docs/contracts.md §"Settlement calldata"):
+ * Builds the arguments and calldata of `TradingMarketplace.settle(zone, intervalStartS, intervalEndS, pricePerKWh,
+ * sellers, trades)` from typed protocol seals and matched trades, byte for byte as the contract reads them (docs/contracts.md §"Settlement calldata"):
  *
  * - `sellers` = n × 177 bytes: seller address 20 ‖ canonical seal bytes 92 (docs/protocol.md, exactly what the
  *   meter signed) ‖ r 32 ‖ s 32 ‖ v 1;
@@ -46,6 +46,11 @@ export interface SettlementBatch {
   zone: bigint;
   /** Start of the settled market interval, Unix seconds. */
   intervalStartS: number;
+  /**
+   * End of the settled market interval, Unix seconds (> intervalStartS). Every seal of the batch must lie within
+   * [intervalStartS, intervalEndS] (docs/protocol.md: a seal's boundaries are its market interval's).
+   */
+  intervalEndS: number;
   /** Clearing price in settlement-token base units per kWh. */
   pricePerKWh: bigint;
   sellers: readonly SettlementSeller[];
@@ -142,7 +147,7 @@ function sellerIndexOf(
   return indexes[0]!;
 }
 
-/** Encodes `settle(zone, intervalStartS, pricePerKWh, sellers, trades)` for one zone interval. */
+/** Encodes `settle(zone, intervalStartS, intervalEndS, pricePerKWh, sellers, trades)` for one zone interval. */
 export function buildSettlementCalldata(batch: SettlementBatch): SettlementCalldata {
   if (batch.sellers.length === 0 || batch.trades.length === 0) {
     throw new SettlementCalldataError('batch_empty', `expected at least one seller and one trade, got ${batch.sellers.length} and ${batch.trades.length}`);
@@ -152,6 +157,9 @@ export function buildSettlementCalldata(batch: SettlementBatch): SettlementCalld
   }
   if (!Number.isInteger(batch.intervalStartS) || batch.intervalStartS < 0 || batch.intervalStartS > MAX_UINT32) {
     throw new SettlementCalldataError('interval_out_of_range', `expected intervalStartS as a uint32 of Unix seconds, got ${batch.intervalStartS}`);
+  }
+  if (!Number.isInteger(batch.intervalEndS) || batch.intervalEndS <= batch.intervalStartS || batch.intervalEndS > MAX_UINT32) {
+    throw new SettlementCalldataError('interval_out_of_range', `expected intervalEndS as a uint32 above intervalStartS ${batch.intervalStartS}, got ${batch.intervalEndS}`);
   }
   if (batch.pricePerKWh < 0n || batch.pricePerKWh > MAX_UINT96) {
     throw new SettlementCalldataError('price_out_of_range', `expected pricePerKWh as a uint96, got ${batch.pricePerKWh}`);
@@ -186,6 +194,7 @@ export function buildSettlementCalldata(batch: SettlementBatch): SettlementCalld
   const args: SettleArgs = [
     batch.zone,
     batch.intervalStartS,
+    batch.intervalEndS,
     batch.pricePerKWh,
     bytesToHex(sellerBytes) as Hex,
     bytesToHex(tradeBytes) as Hex,

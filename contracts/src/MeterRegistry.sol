@@ -57,6 +57,14 @@ contract MeterRegistry is IMeterRegistry, AccessManaged {
     }
 
     /// @inheritdoc IMeterRegistry
+    function meterRecordWord(address meter) external view returns (uint256 word) {
+        MeterRecord storage record = _records[meter];
+        assembly ("memory-safe") {
+            word := sload(record.slot)
+        }
+    }
+
+    /// @inheritdoc IMeterRegistry
     function meterDetails(address meter) external view returns (MeterDetails memory) {
         return _details[meter];
     }

@@ -7,16 +7,20 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFeeSink} from "./interfaces/IFeeSink.sol";
-import {IMeterRegistry, MeterRecord} from "./interfaces/IMeterRegistry.sol";
+import {IMeterRegistry} from "./interfaces/IMeterRegistry.sol";
 import {Account, ITradingMarketplace, MeterState} from "./interfaces/ITradingMarketplace.sol";
+import {AccountWordLib} from "./libraries/AccountWordLib.sol";
 import {CertificateLeafLib} from "./libraries/CertificateLeafLib.sol";
+import {MeterRecordWordLib} from "./libraries/MeterRecordWordLib.sol";
+import {MeterStateWordLib} from "./libraries/MeterStateWordLib.sol";
 import {PackedSealLib} from "./libraries/PackedSealLib.sol";
-import {Seal} from "./libraries/SealLib.sol";
 
 /// @title TradingMarketplace
 /// @notice See {ITradingMarketplace}. Storage written per batch: one slot for the batch (its certificate root, which
 /// also marks the interval settled), one per distinct meter, one per distinct account, one for fees; never one per
-/// trade. Totals are accumulated in memory.
+/// trade. Ledger entries and meter positions are kept as packed words (AccountWordLib, MeterStateWordLib) so each
+/// is loaded once and stored once; seals are read straight from calldata (PackedSealLib); per-seller totals live in
+/// two memory arrays. Gas figures and the reasoning: docs/adr/0200-settlement-calldata-and-gas.md.
 contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -30,34 +34,28 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     IERC20 public immutable settlementToken;
     IMeterRegistry public immutable registry;
 
-    mapping(address account => Account) private _accounts;
-    mapping(address meter => MeterState) private _meters;
+    /// @dev {Account} packed by AccountWordLib.
+    mapping(address account => uint256) private _accountWords;
+    /// @dev {MeterState} packed by MeterStateWordLib.
+    mapping(address meter => uint256) private _meterWords;
     mapping(bytes32 batchKey => bytes32) private _certificateRoots;
     uint128 private _feesAccrued;
     uint16 private _feeBps;
     address private _feeSink;
 
-    /// @dev A seller entry of the batch being settled, with its running totals.
-    struct SellerTally {
-        address seller;
-        address meter;
-        uint32 startS;
-        uint32 endS;
-        uint256 sealedExportWh;
-        uint256 soldWh;
-        uint256 grossAmount;
+    /// @dev Per seller entry of the batch being settled: Wh sold and gross amount, indexed like the entries.
+    struct SellerTotals {
+        uint256[] soldWh;
+        uint256[] grossAmount;
     }
 
-    /// @dev Consecutive trades of one buyer, debited in one ledger write.
-    struct BuyerRun {
-        address buyer;
-        uint256 amount;
-        uint256 energyWh;
-    }
-
-    /// @dev The batch's totals, for its event.
-    struct BatchTotals {
-        uint256 tradeCount;
+    /// @dev The batch being settled: what every trade needs, the certificate leaves, and the totals for the event.
+    struct BatchContext {
+        bytes32 batchKey;
+        uint256 pricePerKWh;
+        /// Absolute calldata position of the first seller entry.
+        uint256 sellersOffset;
+        bytes32[] leaves;
         uint256 energyWh;
         uint256 grossAmount;
         uint256 feeAmount;
@@ -77,9 +75,7 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     /// @inheritdoc ITradingMarketplace
     function deposit(address account, uint256 amount) external whenNotPaused {
         if (amount == 0) revert AmountZero();
-        Account memory entry = _accounts[account];
-        entry.balance = (entry.balance + amount).toUint128();
-        _accounts[account] = entry;
+        _accountWords[account] = AccountWordLib.credited(_accountWords[account], amount, 0);
         emit Deposited(msg.sender, account, amount);
         settlementToken.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -87,10 +83,10 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     /// @inheritdoc ITradingMarketplace
     function withdraw(address to, uint256 amount) external {
         if (amount == 0) revert AmountZero();
-        Account memory entry = _accounts[msg.sender];
-        if (entry.balance < amount) revert InsufficientBalance(msg.sender, amount, entry.balance);
-        entry.balance -= uint128(amount);
-        _accounts[msg.sender] = entry;
+        uint256 word = _accountWords[msg.sender];
+        uint256 balance = AccountWordLib.balance(word);
+        if (balance < amount) revert InsufficientBalance(msg.sender, amount, balance);
+        _accountWords[msg.sender] = AccountWordLib.debited(word, amount, 0);
         emit Withdrawn(msg.sender, to, amount);
         settlementToken.safeTransfer(to, amount);
     }
@@ -101,148 +97,204 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     function settle(
         uint64 zone,
         uint32 intervalStartS,
+        uint32 intervalEndS,
         uint96 pricePerKWh,
         bytes calldata sellers,
         bytes calldata trades
     ) external restricted whenNotPaused returns (bytes32 batchKey) {
         batchKey = keccak256(abi.encode(zone, intervalStartS));
         if (_certificateRoots[batchKey] != bytes32(0)) revert IntervalAlreadySettled(zone, intervalStartS);
+        if (intervalEndS <= intervalStartS || intervalEndS > block.timestamp) {
+            revert IntervalInvalid(intervalStartS, intervalEndS);
+        }
         if (sellers.length % PackedSealLib.ENTRY_BYTE_LENGTH != 0) revert SellersCalldataMalformed(sellers.length);
         if (trades.length % TRADE_BYTE_LENGTH != 0) revert TradesCalldataMalformed(trades.length);
         if (sellers.length == 0 || trades.length == 0) revert BatchEmpty();
 
-        SellerTally[] memory tallies = _verifySeals(zone, sellers);
-        BatchTotals memory totals;
-        bytes32[] memory leaves = _debitBuyers(batchKey, pricePerKWh, trades, tallies, totals);
-        _creditSellers(tallies, totals);
-        bytes32 root = CertificateLeafLib.root(leaves);
+        uint256 sellerCount = sellers.length / PackedSealLib.ENTRY_BYTE_LENGTH;
+        _verifySeals(zone, intervalStartS, intervalEndS, sellers, sellerCount);
+        SellerTotals memory perSeller =
+            SellerTotals({soldWh: new uint256[](sellerCount), grossAmount: new uint256[](sellerCount)});
+        BatchContext memory batch;
+        batch.batchKey = batchKey;
+        batch.pricePerKWh = pricePerKWh;
+        batch.sellersOffset = PackedSealLib.entry(sellers, 0);
+        batch.leaves = new bytes32[](trades.length / TRADE_BYTE_LENGTH);
+        _debitBuyers(batch, trades, perSeller);
+        batch.feeAmount = _creditSellers(sellers, perSeller);
+        bytes32 root = CertificateLeafLib.root(batch.leaves);
         _certificateRoots[batchKey] = root;
-        _feesAccrued += totals.feeAmount.toUint128();
-        _emitSettled(zone, intervalStartS, batchKey, root, pricePerKWh, sellers, trades, totals);
+        _feesAccrued += batch.feeAmount.toUint128();
+        _emitSettled(zone, intervalStartS, root, sellers, trades, batch);
     }
 
-    /// @dev Checks every seal (signature, registry, continuity) and moves each meter's settled position past it.
-    /// Writing the position at once makes a second seal of the same meter in this batch continue from the first.
-    function _verifySeals(uint64 zone, bytes calldata sellers) private returns (SellerTally[] memory tallies) {
-        uint256 count = sellers.length / PackedSealLib.ENTRY_BYTE_LENGTH;
-        tallies = new SellerTally[](count);
+    /// @dev Checks every seal (signature, registry, sanity, continuity, interval) and moves each meter's settled
+    /// position past it. Writing the position at once makes a second seal of the same meter in this batch
+    /// continue from the first.
+    function _verifySeals(
+        uint64 zone,
+        uint32 intervalStartS,
+        uint32 intervalEndS,
+        bytes calldata sellers,
+        uint256 count
+    ) private {
         for (uint256 i = 0; i < count; i++) {
-            (address seller, Seal memory seal, address signer) =
-                PackedSealLib.read(sellers, i * PackedSealLib.ENTRY_BYTE_LENGTH);
-            address meter = seal.meter;
+            uint256 entry = PackedSealLib.entry(sellers, i);
+            address meter = PackedSealLib.meter(entry);
+            address signer = PackedSealLib.signer(entry);
             if (signer != meter) revert SealSignerMismatch(meter, signer);
-            MeterRecord memory record = registry.meterRecord(meter);
-            if (!record.isActive) revert MeterNotActive(meter);
-            if (record.zone != zone) revert MeterWrongZone(meter, zone, record.zone);
-            if (record.owner != seller) revert MeterNotOwnedBySeller(meter, seller, record.owner);
-            if (seal.endS <= seal.startS || seal.endS > block.timestamp || seal.exportEndWh < seal.exportStartWh) {
-                revert SealIntervalInvalid(meter, seal.startS, seal.endS);
+            _checkRegistration(meter, zone, PackedSealLib.seller(entry));
+            uint256 state = _checkContinuity(meter, entry);
+            uint32 startS = PackedSealLib.startS(entry);
+            uint32 endS = PackedSealLib.endS(entry);
+            if (startS < intervalStartS || endS > intervalEndS) {
+                revert SealOutsideInterval(meter, startS, endS, intervalStartS, intervalEndS);
             }
-            MeterState memory state = _meters[meter];
-            if (state.hasSettled) {
-                if (seal.seq <= state.lastSeq) revert SealReplayed(meter, seal.seq, state.lastSeq);
-                if (seal.startS < state.lastEndS) revert SealOverlapsSettled(meter, seal.startS, state.lastEndS);
-                if (seal.exportStartWh < state.lastExportEndWh) {
-                    revert ExportCounterRolledBack(meter, seal.exportStartWh, state.lastExportEndWh);
+            _meterWords[meter] =
+                MeterStateWordLib.advanced(state, PackedSealLib.seq(entry), endS, PackedSealLib.exportEndWh(entry));
+        }
+    }
+
+    /// @dev The seal at calldata position `entry` is a well-formed interval that continues `meter`'s last settled
+    /// one; returns the meter's position word.
+    function _checkContinuity(address meter, uint256 entry) private view returns (uint256 state) {
+        uint32 startS = PackedSealLib.startS(entry);
+        uint32 endS = PackedSealLib.endS(entry);
+        uint48 exportStartWh = PackedSealLib.exportStartWh(entry);
+        if (endS <= startS || endS > block.timestamp || PackedSealLib.exportEndWh(entry) < exportStartWh) {
+            revert SealIntervalInvalid(meter, startS, endS);
+        }
+        state = _meterWords[meter];
+        if (MeterStateWordLib.hasSettled(state)) {
+            uint32 seq = PackedSealLib.seq(entry);
+            uint32 lastSeq = MeterStateWordLib.lastSeq(state);
+            if (seq <= lastSeq) revert SealReplayed(meter, seq, lastSeq);
+            uint32 lastEndS = MeterStateWordLib.lastEndS(state);
+            if (startS < lastEndS) revert SealOverlapsSettled(meter, startS, lastEndS);
+            uint48 lastExportEndWh = MeterStateWordLib.lastExportEndWh(state);
+            if (exportStartWh < lastExportEndWh) revert ExportCounterRolledBack(meter, exportStartWh, lastExportEndWh);
+        }
+    }
+
+    /// @dev The meter is registered, active, in `zone` and owned by `seller` (one word from the registry, read with
+    /// a bare staticcall: no ABI decoding, no extcodesize check — the registry is an immutable, known contract).
+    function _checkRegistration(address meter, uint64 zone, address seller) private view {
+        address registry_ = address(registry);
+        bytes4 selector = IMeterRegistry.meterRecordWord.selector;
+        uint256 record;
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, meter)
+            if iszero(staticcall(gas(), registry_, 0x00, 0x24, 0x00, 0x20)) { revert(0, 0) }
+            record := mload(0x00)
+        }
+        if (!MeterRecordWordLib.isActive(record)) revert MeterNotActive(meter);
+        uint64 registeredZone = MeterRecordWordLib.zone(record);
+        if (registeredZone != zone) revert MeterWrongZone(meter, zone, registeredZone);
+        address owner = MeterRecordWordLib.owner(record);
+        if (owner != seller) revert MeterNotOwnedBySeller(meter, seller, owner);
+    }
+
+    /// @dev One pass over the trades: per-seller totals, certificate leaves, and one ledger write per run of
+    /// consecutive trades of the same buyer (the relay sends trades grouped by buyer).
+    function _debitBuyers(BatchContext memory batch, bytes calldata trades, SellerTotals memory perSeller) private {
+        uint256 count = trades.length / TRADE_BYTE_LENGTH;
+        address runBuyer;
+        uint256 runAmount;
+        uint256 runEnergyWh;
+        for (uint256 t = 0; t < count; t++) {
+            (address buyer, uint256 amount, uint256 energyWh) = _tallyTrade(batch, trades, t, perSeller);
+            if (buyer != runBuyer) {
+                if (runEnergyWh != 0) _debit(runBuyer, runAmount, runEnergyWh);
+                runBuyer = buyer;
+                runAmount = amount;
+                runEnergyWh = energyWh;
+            } else {
+                unchecked {
+                    runAmount += amount;
+                    runEnergyWh += energyWh;
                 }
             }
-            state.lastSeq = seal.seq;
-            state.lastEndS = seal.endS;
-            state.lastExportEndWh = seal.exportEndWh;
-            state.hasSettled = true;
-            _meters[meter] = state;
-            tallies[i] = SellerTally({
-                seller: seller,
-                meter: meter,
-                startS: seal.startS,
-                endS: seal.endS,
-                sealedExportWh: seal.exportEndWh - seal.exportStartWh,
-                soldWh: 0,
-                grossAmount: 0
-            });
-        }
-    }
-
-    /// @dev One pass over the trades: tallies per seller, certificate leaves, and one ledger write per run of
-    /// consecutive trades of the same buyer (the relay sends trades grouped by buyer).
-    function _debitBuyers(
-        bytes32 batchKey,
-        uint256 pricePerKWh,
-        bytes calldata trades,
-        SellerTally[] memory tallies,
-        BatchTotals memory totals
-    ) private returns (bytes32[] memory leaves) {
-        uint256 count = trades.length / TRADE_BYTE_LENGTH;
-        leaves = new bytes32[](count);
-        BuyerRun memory run;
-        for (uint256 t = 0; t < count; t++) {
-            uint256 word;
-            assembly ("memory-safe") {
-                word := calldataload(add(trades.offset, mul(t, TRADE_BYTE_LENGTH)))
+            unchecked {
+                batch.energyWh += energyWh;
+                batch.grossAmount += amount;
             }
-            address buyer = address(uint160(word >> 96));
-            uint256 energyWh = uint32(word >> 48);
-            if (energyWh == 0) revert TradeEnergyZero(t);
-            uint256 amount = energyWh * pricePerKWh / WH_PER_KWH;
-            SellerTally memory tally = _tallyOf(tallies, uint16(word >> 80));
-            tally.soldWh += energyWh;
-            tally.grossAmount += amount;
-            leaves[t] = _leafHash(batchKey, buyer, tally.meter, energyWh, tally.startS, tally.endS);
-            if (buyer != run.buyer) {
-                if (run.energyWh != 0) _debit(run);
-                run.buyer = buyer;
-                run.amount = amount;
-                run.energyWh = energyWh;
-            } else {
-                run.amount += amount;
-                run.energyWh += energyWh;
-            }
-            totals.energyWh += energyWh;
-            totals.grossAmount += amount;
         }
-        _debit(run);
-        totals.tradeCount = count;
+        _debit(runBuyer, runAmount, runEnergyWh);
     }
 
-    function _tallyOf(SellerTally[] memory tallies, uint256 index) private pure returns (SellerTally memory) {
-        if (index >= tallies.length) revert SellerIndexOutOfRange(index, tallies.length);
-        return tallies[index];
+    /// @dev Decodes trade `t`, adds it to its seller's totals and writes its certificate leaf.
+    function _tallyTrade(BatchContext memory batch, bytes calldata trades, uint256 t, SellerTotals memory perSeller)
+        private
+        pure
+        returns (address buyer, uint256 amount, uint256 energyWh)
+    {
+        uint256 word;
+        assembly ("memory-safe") {
+            word := calldataload(add(trades.offset, mul(t, TRADE_BYTE_LENGTH)))
+        }
+        buyer = address(uint160(word >> 96));
+        uint256 sellerIndex = uint16(word >> 80);
+        energyWh = uint32(word >> 48);
+        uint256 sellerCount = perSeller.soldWh.length;
+        if (sellerIndex >= sellerCount) revert SellerIndexOutOfRange(sellerIndex, sellerCount);
+        if (energyWh == 0) revert TradeEnergyZero(t);
+        // energyWh < 2^32 and pricePerKWh < 2^96: the product, and the sums over any calldata-sized batch, stay far
+        // below 2^256 (amounts are narrowed with checks when they reach the ledger).
+        unchecked {
+            amount = energyWh * batch.pricePerKWh / WH_PER_KWH;
+            perSeller.soldWh[sellerIndex] += energyWh;
+            perSeller.grossAmount[sellerIndex] += amount;
+        }
+        uint256 entry = batch.sellersOffset + sellerIndex * PackedSealLib.ENTRY_BYTE_LENGTH;
+        batch.leaves[t] = _leafHash(batch.batchKey, buyer, entry, energyWh);
     }
 
-    function _debit(BuyerRun memory run) private {
-        Account memory entry = _accounts[run.buyer];
-        if (entry.balance < run.amount) revert InsufficientDeposit(run.buyer, run.amount, entry.balance);
-        entry.balance -= uint128(run.amount);
-        entry.boughtWh = (entry.boughtWh + run.energyWh).toUint64();
-        _accounts[run.buyer] = entry;
+    function _debit(address buyer, uint256 amount, uint256 energyWh) private {
+        uint256 word = _accountWords[buyer];
+        uint256 balance = AccountWordLib.balance(word);
+        if (balance < amount) revert InsufficientDeposit(buyer, amount, balance);
+        _accountWords[buyer] = AccountWordLib.debited(word, amount, energyWh);
     }
 
     /// @dev Pays each seller at most its sealed export, minus the fee (rounded down, in the seller's favour).
-    function _creditSellers(SellerTally[] memory tallies, BatchTotals memory totals) private {
+    function _creditSellers(bytes calldata sellers, SellerTotals memory perSeller) private returns (uint256 feeAmount) {
         uint256 feeBps_ = _feeBps;
-        for (uint256 i = 0; i < tallies.length; i++) {
-            SellerTally memory tally = tallies[i];
-            if (tally.soldWh > tally.sealedExportWh) {
-                revert SoldMoreThanSealed(tally.meter, tally.soldWh, tally.sealedExportWh);
+        uint256 count = perSeller.soldWh.length;
+        for (uint256 i = 0; i < count; i++) {
+            uint256 entry = PackedSealLib.entry(sellers, i);
+            uint256 soldWh = perSeller.soldWh[i];
+            // exportEndWh ≥ exportStartWh was checked with the seal.
+            uint256 sealedExportWh;
+            unchecked {
+                sealedExportWh = PackedSealLib.exportEndWh(entry) - PackedSealLib.exportStartWh(entry);
             }
-            if (tally.soldWh == 0) continue;
-            uint256 fee = tally.grossAmount * feeBps_ / BPS;
-            Account memory entry = _accounts[tally.seller];
-            entry.balance = (entry.balance + tally.grossAmount - fee).toUint128();
-            entry.soldWh = (entry.soldWh + tally.soldWh).toUint64();
-            _accounts[tally.seller] = entry;
-            MeterState storage state = _meters[tally.meter];
-            state.paidWh = (state.paidWh + tally.soldWh).toUint64();
-            totals.feeAmount += fee;
+            if (soldWh > sealedExportWh) revert SoldMoreThanSealed(PackedSealLib.meter(entry), soldWh, sealedExportWh);
+            if (soldWh == 0) continue;
+            uint256 grossAmount = perSeller.grossAmount[i];
+            // grossAmount < 2^180 (see _tallyTrade) and feeBps_ ≤ 300: no overflow; fee ≤ grossAmount.
+            uint256 fee;
+            unchecked {
+                fee = grossAmount * feeBps_ / BPS;
+                feeAmount += fee;
+            }
+            address seller = PackedSealLib.seller(entry);
+            _accountWords[seller] = AccountWordLib.credited(_accountWords[seller], grossAmount - fee, soldWh);
+            address meter = PackedSealLib.meter(entry);
+            _meterWords[meter] = MeterStateWordLib.paid(_meterWords[meter], soldWh);
         }
     }
 
-    /// @dev {CertificateLeafLib-hash} in scratch memory, without allocating per trade.
-    function _leafHash(bytes32 batchKey, address buyer, address meter, uint256 energyWh, uint32 startS, uint32 endS)
+    /// @dev {CertificateLeafLib-hash} of one trade in scratch memory, without allocating per trade; the meter and
+    /// generation interval come from the seller entry at calldata position `entry`.
+    function _leafHash(bytes32 batchKey, address buyer, uint256 entry, uint256 energyWh)
         private
         pure
         returns (bytes32 leaf)
     {
+        address meter = PackedSealLib.meter(entry);
+        uint256 startS = PackedSealLib.startS(entry);
+        uint256 endS = PackedSealLib.endS(entry);
         assembly ("memory-safe") {
             let buffer := mload(0x40)
             mstore(buffer, batchKey)
@@ -258,25 +310,23 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     function _emitSettled(
         uint64 zone,
         uint32 intervalStartS,
-        bytes32 batchKey,
         bytes32 root,
-        uint256 pricePerKWh,
         bytes calldata sellers,
         bytes calldata trades,
-        BatchTotals memory totals
+        BatchContext memory batch
     ) private {
         emit ZoneIntervalSettled(
             zone,
             intervalStartS,
-            batchKey,
+            batch.batchKey,
             root,
             keccak256(trades),
             keccak256(sellers),
-            pricePerKWh,
-            totals.tradeCount,
-            totals.energyWh,
-            totals.grossAmount,
-            totals.feeAmount
+            batch.pricePerKWh,
+            batch.leaves.length,
+            batch.energyWh,
+            batch.grossAmount,
+            batch.feeAmount
         );
     }
 
@@ -320,11 +370,11 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     // ─── Views ───────────────────────────────────────────────────────────────────────────────────────────────
 
     function accountOf(address account) external view returns (Account memory) {
-        return _accounts[account];
+        return AccountWordLib.decode(_accountWords[account]);
     }
 
     function meterStateOf(address meter) external view returns (MeterState memory) {
-        return _meters[meter];
+        return MeterStateWordLib.decode(_meterWords[meter]);
     }
 
     function certificateRoot(bytes32 batchKey) external view returns (bytes32) {

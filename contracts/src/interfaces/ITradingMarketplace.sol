@@ -55,6 +55,8 @@ interface ITradingMarketplace {
     error InsufficientBalance(address account, uint256 requested, uint256 available);
     /// @notice The zone's interval has already been settled (settlement is idempotent: once per zone and interval).
     error IntervalAlreadySettled(uint64 zone, uint32 intervalStartS);
+    /// @notice The settled interval is empty or backwards, or not over yet (`intervalEndS` after the block time).
+    error IntervalInvalid(uint32 intervalStartS, uint32 intervalEndS);
     error BatchEmpty();
     error SellersCalldataMalformed(uint256 length);
     error TradesCalldataMalformed(uint256 length);
@@ -76,6 +78,9 @@ interface ITradingMarketplace {
     error ExportCounterRolledBack(address meter, uint48 exportStartWh, uint48 lastExportEndWh);
     /// @notice The seal's interval is empty or backwards, its export register runs backwards, or it ends in the future.
     error SealIntervalInvalid(address meter, uint32 startS, uint32 endS);
+    /// @notice The seal's [startS, endS] does not lie within the settled interval: a seal pays only the interval
+    /// it was made for (docs/protocol.md: a seal's boundaries are its market interval's).
+    error SealOutsideInterval(address meter, uint32 startS, uint32 endS, uint32 intervalStartS, uint32 intervalEndS);
     /// @notice A seller's trades exceed its sealed export (exportEndWh − exportStartWh).
     error SoldMoreThanSealed(address meter, uint256 soldWh, uint256 sealedExportWh);
     /// @notice A buyer's escrow does not cover its trades: the whole batch reverts (the relay checks first).
@@ -89,11 +94,13 @@ interface ITradingMarketplace {
     /// @notice Moves `amount` of the caller's escrow out to `to` (allowed while paused: money can always leave).
     function withdraw(address to, uint256 amount) external;
 
-    /// @notice Settles one zone's interval (settler role, not paused). See the interface notes for the calldata.
+    /// @notice Settles one zone's interval [intervalStartS, intervalEndS] (settler role, not paused; the interval
+    /// must be over). Every seal must lie within the interval. See the interface notes for the calldata.
     /// @return batchKey keccak256(abi.encode(zone, intervalStartS)).
     function settle(
         uint64 zone,
         uint32 intervalStartS,
+        uint32 intervalEndS,
         uint96 pricePerKWh,
         bytes calldata sellers,
         bytes calldata trades

@@ -7,7 +7,9 @@ import {SignatureLib} from "./SignatureLib.sol";
 /// @title PackedSealLib
 /// @notice Reads a seller entry of a settlement's packed calldata: the payee, the seal's 92 canonical bytes
 /// exactly as the meter signed them, and the 65-byte signature. The contract hashes those very bytes, so no
-/// field is re-encoded between what the meter signed and what is paid.
+/// field is re-encoded between what the meter signed and what is paid. Fields are read straight from calldata
+/// at an entry's absolute position (`entry`), without copying the seal into memory and without checked
+/// arithmetic: positions are calldata offsets, far below 2^256.
 /// @dev Entry layout (docs/contracts.md §"Settlement calldata"), 177 bytes:
 /// seller 20 ‖ canonical seal bytes 92 (SealLib layout) ‖ r 32 ‖ s 32 ‖ v 1.
 library PackedSealLib {
@@ -23,40 +25,98 @@ library PackedSealLib {
     /// @notice The canonical bytes do not start with version 1 and kind seal.
     error SealHeaderInvalid(uint16 header);
 
-    /// @notice Reads the entry starting at `offset` of `packed` (a settlement's sellers calldata).
-    /// @return seller The account the seal's export is paid to (must own the meter in the registry).
+    /// @notice Absolute calldata position of entry `index` of `packed` (the caller checks the bounds).
+    function entry(bytes calldata packed, uint256 index) internal pure returns (uint256 position) {
+        assembly ("memory-safe") {
+            position := add(packed.offset, mul(index, ENTRY_BYTE_LENGTH))
+        }
+    }
+
+    /// @notice The account the entry's export is paid to.
+    function seller(uint256 position) internal pure returns (address value) {
+        assembly ("memory-safe") {
+            value := shr(96, calldataload(position))
+        }
+    }
+
+    function meter(uint256 position) internal pure returns (address value) {
+        assembly ("memory-safe") {
+            value := shr(96, calldataload(add(position, 22))) // 20 + 2
+        }
+    }
+
+    function seq(uint256 position) internal pure returns (uint32 value) {
+        assembly ("memory-safe") {
+            value := shr(224, calldataload(add(position, 42))) // 20 + 22
+        }
+    }
+
+    function startS(uint256 position) internal pure returns (uint32 value) {
+        assembly ("memory-safe") {
+            value := shr(224, calldataload(add(position, 78))) // 20 + 58
+        }
+    }
+
+    function endS(uint256 position) internal pure returns (uint32 value) {
+        assembly ("memory-safe") {
+            value := shr(224, calldataload(add(position, 82))) // 20 + 62
+        }
+    }
+
+    function exportStartWh(uint256 position) internal pure returns (uint48 value) {
+        assembly ("memory-safe") {
+            value := shr(208, calldataload(add(position, 98))) // 20 + 78
+        }
+    }
+
+    function exportEndWh(uint256 position) internal pure returns (uint48 value) {
+        assembly ("memory-safe") {
+            value := shr(208, calldataload(add(position, 104))) // 20 + 84
+        }
+    }
+
+    /// @notice Checks the header and returns the address whose key signed SHA-256(canonical bytes).
+    function signer(uint256 position) internal view returns (address) {
+        uint256 header;
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            header := shr(240, calldataload(add(position, CANONICAL_OFFSET)))
+            r := calldataload(add(position, R_OFFSET))
+            s := calldataload(add(position, S_OFFSET))
+            v := shr(248, calldataload(add(position, V_OFFSET)))
+        }
+        if (header != VERSION_AND_KIND) revert SealHeaderInvalid(uint16(header));
+        return SignatureLib.recover(_sha256Calldata(position + CANONICAL_OFFSET, CANONICAL_BYTE_LENGTH), r, s, v);
+    }
+
+    /// @notice Reads the whole entry starting at byte `offset` of `packed` (tests and off-chain tools).
+    /// @return seller_ The account the seal's export is paid to (must own the meter in the registry).
     /// @return seal The seal's fields, decoded from the signed bytes.
-    /// @return signer The address whose key signed SHA-256(canonical bytes).
+    /// @return signer_ The address whose key signed SHA-256(canonical bytes).
     function read(bytes calldata packed, uint256 offset)
         internal
         view
-        returns (address seller, Seal memory seal, address signer)
+        returns (address seller_, Seal memory seal, address signer_)
     {
-        uint256 base;
+        uint256 position;
         assembly ("memory-safe") {
-            base := add(packed.offset, offset)
+            position := add(packed.offset, offset)
         }
-        uint256 header = _load(base + CANONICAL_OFFSET, 16);
-        if (header != VERSION_AND_KIND) revert SealHeaderInvalid(uint16(header));
-        seller = address(uint160(_load(base, 160)));
-        uint256 c = base + CANONICAL_OFFSET;
-        seal.meter = address(uint160(_load(c + 2, 160)));
-        seal.seq = uint32(_load(c + 22, 32));
+        signer_ = signer(position);
+        seller_ = seller(position);
+        uint256 c = position + CANONICAL_OFFSET;
+        seal.meter = meter(position);
+        seal.seq = seq(position);
         seal.prev = bytes32(_load(c + 26, 256));
-        seal.startS = uint32(_load(c + 58, 32));
-        seal.endS = uint32(_load(c + 62, 32));
+        seal.startS = startS(position);
+        seal.endS = endS(position);
         seal.importStartWh = uint48(_load(c + 66, 48));
         seal.importEndWh = uint48(_load(c + 72, 48));
-        seal.exportStartWh = uint48(_load(c + 78, 48));
-        seal.exportEndWh = uint48(_load(c + 84, 48));
+        seal.exportStartWh = exportStartWh(position);
+        seal.exportEndWh = exportEndWh(position);
         seal.sampleCount = uint16(_load(c + 90, 16));
-        bytes32 digest = _sha256Calldata(c, CANONICAL_BYTE_LENGTH);
-        signer = SignatureLib.recover(
-            digest,
-            bytes32(_load(base + R_OFFSET, 256)),
-            bytes32(_load(base + S_OFFSET, 256)),
-            uint8(_load(base + V_OFFSET, 8))
-        );
     }
 
     /// @dev The big-endian unsigned integer of `bits` bits starting at absolute calldata position `position`.

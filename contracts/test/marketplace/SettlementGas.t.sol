@@ -32,7 +32,7 @@ contract SettlementGasTest is MarketFixture {
         }
         (bytes memory sellers, bytes memory trades) = _batch(0);
         vm.prank(settler);
-        market.settle(ZONE, T0, PRICE_PER_KWH, sellers, trades);
+        market.settle(ZONE, T0, T0 + 900, PRICE_PER_KWH, sellers, trades);
     }
 
     /// @dev Interval `k`: each meter seals 1 000 Wh of export; buyer j buys 300 Wh from seller j and 200 Wh from
@@ -62,7 +62,8 @@ contract SettlementGasTest is MarketFixture {
 
     function test_settle100Trades_gasSnapshot() public {
         (bytes memory sellers, bytes memory trades) = _batch(1);
-        bytes memory settleCall = abi.encodeCall(market.settle, (ZONE, T0 + INTERVAL_S, PRICE_PER_KWH, sellers, trades));
+        bytes memory settleCall =
+            abi.encodeCall(market.settle, (ZONE, T0 + INTERVAL_S, T0 + 2 * INTERVAL_S, PRICE_PER_KWH, sellers, trades));
 
         // Baseline: a plain ERC-20 transfer to an account that already holds tokens, measured the same way.
         token.mint(address(0xA11CE), 1_000_000);

@@ -87,7 +87,7 @@ contract SettlementHandler {
             sealedExportWh[i] += exportWh;
         }
         vm.prank(settler);
-        market.settle(ZONE, startS, pricePerKWh, entries, trades);
+        market.settle(ZONE, startS, startS + 900, pricePerKWh, entries, trades);
         intervalCount++;
     }
 
@@ -96,7 +96,7 @@ contract SettlementHandler {
         uint32 startS = T0 + uint32(intervalSeed % intervalCount) * 900;
         bytes memory trades = SealSigning.trade(buyers[0], 0, 1);
         vm.prank(settler);
-        try market.settle(ZONE, startS, 0, new bytes(177), trades) {
+        try market.settle(ZONE, startS, startS + 900, 0, new bytes(177), trades) {
             doubleSettlements++;
         } catch {}
     }

@@ -32,7 +32,7 @@ contract TradingMarketplaceTest is MarketFixture {
 
     function _settle(uint32 intervalStartS, bytes memory sellers, bytes memory trades) internal returns (bytes32) {
         vm.prank(settler);
-        return market.settle(ZONE, intervalStartS, PRICE_PER_KWH, sellers, trades);
+        return market.settle(ZONE, intervalStartS, intervalStartS + 900, PRICE_PER_KWH, sellers, trades);
     }
 
     function _expectSettleRevert(uint32 intervalStartS, bytes memory sellers, bytes memory trades, bytes memory err)
@@ -40,7 +40,7 @@ contract TradingMarketplaceTest is MarketFixture {
     {
         vm.expectRevert(err);
         vm.prank(settler);
-        market.settle(ZONE, intervalStartS, PRICE_PER_KWH, sellers, trades);
+        market.settle(ZONE, intervalStartS, intervalStartS + 900, PRICE_PER_KWH, sellers, trades);
     }
 
     function test_settle_paysSellersDebitsBuyersAccruesFee() public {
@@ -97,7 +97,7 @@ contract TradingMarketplaceTest is MarketFixture {
         entry[20 + 89] = bytes1(uint8(entry[20 + 89]) ^ 0x01); // last byte of exportEndWh
         vm.expectRevert(); // SealSignerMismatch with whatever key the tampered digest recovers
         vm.prank(settler);
-        market.settle(ZONE, T0, PRICE_PER_KWH, entry, SealSigning.trade(_buyer(1), 0, 100));
+        market.settle(ZONE, T0, T0 + 900, PRICE_PER_KWH, entry, SealSigning.trade(_buyer(1), 0, 100));
     }
 
     function test_settle_refusesReplayedSeal() public {
@@ -200,6 +200,39 @@ contract TradingMarketplaceTest is MarketFixture {
         );
     }
 
+    function test_settle_refusesSealOfAnotherInterval() public {
+        // A seal of the next interval, valid for continuity, cannot pay this one.
+        _expectSettleRevert(
+            T0,
+            _entryA(1, T0 + 900, 0, 1_000),
+            SealSigning.trade(_buyer(1), 0, 100),
+            abi.encodeWithSelector(
+                ITradingMarketplace.SealOutsideInterval.selector, meterA, T0 + 900, T0 + 1_800, T0, T0 + 900
+            )
+        );
+        // Nor a seal of the previous one.
+        _expectSettleRevert(
+            T0,
+            _entryA(1, T0 - 900, 0, 1_000),
+            SealSigning.trade(_buyer(1), 0, 100),
+            abi.encodeWithSelector(ITradingMarketplace.SealOutsideInterval.selector, meterA, T0 - 900, T0, T0, T0 + 900)
+        );
+        // A seal within the interval settles.
+        _settle(T0, _entryA(1, T0, 0, 1_000), SealSigning.trade(_buyer(1), 0, 100));
+    }
+
+    function test_settle_refusesEmptyOrUnfinishedInterval() public {
+        bytes memory entry = _entryA(1, T0, 0, 1_000);
+        bytes memory trades = SealSigning.trade(_buyer(1), 0, 100);
+        vm.expectRevert(abi.encodeWithSelector(ITradingMarketplace.IntervalInvalid.selector, T0, T0));
+        vm.prank(settler);
+        market.settle(ZONE, T0, T0, PRICE_PER_KWH, entry, trades);
+        uint32 futureEndS = uint32(block.timestamp + 1);
+        vm.expectRevert(abi.encodeWithSelector(ITradingMarketplace.IntervalInvalid.selector, T0, futureEndS));
+        vm.prank(settler);
+        market.settle(ZONE, T0, futureEndS, PRICE_PER_KWH, entry, trades);
+    }
+
     function test_settle_refusesMalformedCalldata() public {
         bytes memory entry = _entryA(1, T0, 0, 1_000);
         _expectSettleRevert(
@@ -221,7 +254,7 @@ contract TradingMarketplaceTest is MarketFixture {
         bytes memory entry = _entryA(1, T0, 0, 1_000);
         bytes memory trades = SealSigning.trade(_buyer(1), 0, 100);
         vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, address(this)));
-        market.settle(ZONE, T0, PRICE_PER_KWH, entry, trades);
+        market.settle(ZONE, T0, T0 + 900, PRICE_PER_KWH, entry, trades);
         vm.prank(guardian);
         market.pause();
         _expectSettleRevert(T0, entry, trades, abi.encodeWithSelector(Pausable.EnforcedPause.selector));
@@ -269,7 +302,7 @@ contract TradingMarketplaceTest is MarketFixture {
         bytes memory trades =
             bytes.concat(SealSigning.trade(_buyer(1), 0, soldFirstWh), SealSigning.trade(_buyer(1), 0, soldSecondWh));
         vm.prank(settler); // after building the calldata: a precompile call would take the prank
-        market.settle(ZONE, T0, pricePerKWh, sellers, trades);
+        market.settle(ZONE, T0, T0 + 900, pricePerKWh, sellers, trades);
         Account memory seller = market.accountOf(_seller(1));
         assertEq(seller.balance + market.feesAccrued(), gross, "seller + fee = gross");
         assertLe(market.meterStateOf(meterA).paidWh, exportWh, "paid within seal");

@@ -62,7 +62,7 @@ contract PlatformFlowTest is Test, DeploySystem {
         bytes memory sellers = SealSigning.sellerEntry(meterKey, seller, seal);
         bytes memory trades = SealSigning.trade(buyer, 0, energyWh);
         vm.prank(settler);
-        batchKey = sys.marketplace.settle(7, T0, pricePerKWh, sellers, trades);
+        batchKey = sys.marketplace.settle(7, T0, T0 + 900, pricePerKWh, sellers, trades);
         leaf = CertificateLeaf(batchKey, buyer, meter, energyWh, T0, T0 + 900);
     }
 

@@ -1,6 +1,6 @@
 /**
  * Crash safety on the production transports (PostgreSQL + Mosquitto): the relay runs as a child process, is
- * killed with SIGKILL in mid-stream, and restarted. Every record is then stored exactly once — those the
+ * killed with SIGKILL (or stopped with SIGTERM) in mid-stream, and restarted. Every record is then stored exactly once — those the
  * broker had delivered but the relay had not acknowledged are redelivered, and those published while it was
  * down arrive after the restart — with every chain contiguous and nothing refused.
  */
@@ -14,7 +14,7 @@ import { spawnRelay } from './relayProcess.ts';
 import { postgresMosquittoTransport, TEST_DATABASE_URL, TEST_MQTT_URL } from './testTransports.ts';
 import { waitFor } from './waitFor.ts';
 
-test('kill -9 in mid-stream, then restart: every record stored exactly once, none lost', async () => {
+async function stopInMidStreamAndRestart(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
   const transport = postgresMosquittoTransport();
   transport.config(); // registers this run's client ids for cleanup
   const env: Record<string, string> = { ...transport.env, PET_HTTP_PORT: '0' };
@@ -43,9 +43,10 @@ test('kill -9 in mid-stream, then restart: every record stored exactly once, non
     // Phase 1: stream until the relay has stored a part, then kill it without warning while publishing goes on.
     const publishing = publishPaced(0, 1200);
     await waitFor('some records stored before the crash', async () => (await storedCount()) >= 300);
-    relay.child.kill('SIGKILL');
+    relay.child.kill(signal);
     isRelayDown = true;
-    assert.is(await relay.exited, 'SIGKILL');
+    // SIGKILL: no chance to finish anything. SIGTERM: drain, store, acknowledge, exit 0.
+    assert.is(await relay.exited, signal === 'SIGKILL' ? 'SIGKILL' : '0', relay.output().slice(-2000));
     const atCrash = await storedCount();
     await publishing;
     assert.ok(atCrash < 1200, `the crash happened in mid-stream (${atCrash} of 1200 stored)`);
@@ -77,6 +78,10 @@ test('kill -9 in mid-stream, then restart: every record stored exactly once, non
     await sql.end({ timeout: 5 });
     await transport.cleanup();
   }
-});
+}
+
+test('kill -9 in mid-stream, then restart: every record stored exactly once, none lost', () => stopInMidStreamAndRestart('SIGKILL'));
+
+test('SIGTERM in mid-stream drains and exits 0; after a restart every record is stored exactly once', () => stopInMidStreamAndRestart('SIGTERM'));
 
 test.run();

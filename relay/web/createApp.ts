@@ -1,3 +1,4 @@
+import { registerDatabaseGauges } from '../ops/databaseGauges.ts';
 import type { ApiDependencies } from './apiDependencies.ts';
 import { createHttpErrorHandler } from './httpErrorHandler.ts';
 import { httpFailure } from './httpFailure.ts';
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDependencies): ApiApp {
 
   registerHealthRoutes(app, deps);
   registerMetricsRoute(app, deps);
+  registerDatabaseGauges(deps.metrics, deps.db);
   registerAuthRoutes(app, deps);
   registerMyMetersRoute(app, deps);
   registerPrivacyRoutes(app, deps);

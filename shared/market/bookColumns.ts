@@ -21,6 +21,10 @@ export interface BookColumns {
   /** Energy available, Wh; `netSelfTradesInColumns` lowers it for netted entries. */
   readonly energiesWh: Float64Array;
   readonly participantHashes: Uint32Array;
+  /** `order.id`, `order.participant` and `feeMicroPerKWh` of each entry, for the trades and for ties by id. */
+  readonly ids: readonly string[];
+  readonly participants: readonly string[];
+  readonly feesMicroPerKWh: Float64Array;
   readonly sellCount: number;
 }
 
@@ -31,15 +35,26 @@ export function readBookColumns(entries: readonly BookEntry[]): BookColumns {
   const limitsMicroPerKWh = new Float64Array(n);
   const energiesWh = new Float64Array(n);
   const participantHashes = new Uint32Array(n);
+  const feesMicroPerKWh = new Float64Array(n);
+  // Taken now, while the entry and its order are in cache: fetching them later, in price order, costs a cache
+  // miss per field (the 100 000 orders of a large book span tens of megabytes).
+  // Allocated at full length: an array this large goes straight to the large-object space, where the young-generation
+  // collector does not copy it as `push` growth would.
+  const ids = new Array<string>(n);
+  const participants = new Array<string>(n);
   let sellCount = 0;
   for (let i = 0; i < n; i += 1) {
     const entry = entries[i] as BookEntry;
-    const side = entry.order.side;
+    const order = entry.order;
+    ids[i] = order.id;
+    participants[i] = order.participant;
+    feesMicroPerKWh[i] = entry.feeMicroPerKWh;
+    const side = order.side;
     if (side === 'sell') sellCount += 1;
     else sides[i] = side === 'buy' ? 1 : 2; // buySide : otherSide (literals: an imported binding costs a getter call under some loaders)
     limitsMicroPerKWh[i] = entry.limitMicroPerKWh;
     energiesWh[i] = entry.energyWh;
     participantHashes[i] = entry.participantHash;
   }
-  return { sides, limitsMicroPerKWh, energiesWh, participantHashes, sellCount };
+  return { sides, limitsMicroPerKWh, energiesWh, participantHashes, ids, participants, feesMicroPerKWh, sellCount };
 }

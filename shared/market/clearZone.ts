@@ -15,7 +15,7 @@ import { amountMicroFloor } from './tradeAmount.ts';
 import { TradeAmountCache } from './tradeAmountCache.ts';
 import { clearingPriceFor, type ClearingPriceRule } from './clearingPriceRule.ts';
 import { fillSide } from './fillSide.ts';
-import { readBookColumns } from './bookColumns.ts';
+import { readBookColumns, type BookColumns } from './bookColumns.ts';
 import { netSelfTradesInColumns, type NettedVolume } from './netSelfTrades.ts';
 import type { BookEntry } from './order.ts';
 import { pairFills, type FillPairs } from './pairFills.ts';
@@ -81,8 +81,8 @@ export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptio
   const thresholdWh = options.minimumTradeThresholdWh;
   const columns = readBookColumns(entries);
   const netted = netSelfTradesInColumns(entries, columns);
-  const offerSide = sortByPriority(entries, columns, true);
-  const bidSide = sortByPriority(entries, columns, false);
+  const offerSide = sortByPriority(columns, true);
+  const bidSide = sortByPriority(columns, false);
 
   let quantityWh = crossingQuantityWh(offerSide, bidSide, thresholdWh);
   let offerFill = fillSide(offerSide, quantityWh, thresholdWh);
@@ -110,57 +110,30 @@ export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptio
     clearedWh += energyWh;
   }
   const priceMicroPerKWh = pairs.count === 0 ? null : clearingPriceFor(options.rule, marginalOffer, marginalBid);
-  const trades = priceMicroPerKWh === null ? [] : tradesOf(entries, offerSide, bidSide, pairs, priceMicroPerKWh, options.zoneId);
-  const remainders: BookEntry[] = [];
-  collectRemainders(entries, offerSide, soldWh, netted.length > 0, remainders);
-  collectRemainders(entries, bidSide, boughtWh, netted.length > 0, remainders);
+  const trades = priceMicroPerKWh === null ? [] : tradesOf(columns, offerSide, bidSide, pairs, priceMicroPerKWh, options.zoneId);
+  const remainders = new Array<BookEntry>(remainderCount(offerSide, soldWh) + remainderCount(bidSide, boughtWh));
+  const next = collectRemainders(entries, offerSide, soldWh, netted.length > 0, remainders, 0);
+  collectRemainders(entries, bidSide, boughtWh, netted.length > 0, remainders, next);
   return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh, trades, netted, remainders };
 }
 
-/**
- * One trade object per pair, in pairing order. The ids, participants and fees of the traded entries are first read
- * in entry order (memory order, for a book built in one go) into compact arrays; reading them in pairing order
- * straight from the entries would jump across the whole heap for every trade.
- */
-function tradesOf(entries: readonly BookEntry[], offerSide: SortedSide, bidSide: SortedSide, pairs: FillPairs, priceMicroPerKWh: number, zoneId: string): Trade[] {
-  const n = entries.length;
-  const count = pairs.count;
-  const sellerIndices = new Uint32Array(count);
-  const buyerIndices = new Uint32Array(count);
-  const slotOf = new Int32Array(n).fill(-1);
-  for (let k = 0; k < count; k += 1) {
-    const sellerIndex = offerSide.order[pairs.sellPosition[k] as number] as number;
-    const buyerIndex = bidSide.order[pairs.buyPosition[k] as number] as number;
-    sellerIndices[k] = sellerIndex;
-    buyerIndices[k] = buyerIndex;
-    slotOf[sellerIndex] = 0;
-    slotOf[buyerIndex] = 0;
-  }
-  const ids: string[] = [];
-  const participants: string[] = [];
-  const fees: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    if ((slotOf[i] as number) < 0) continue;
-    const entry = entries[i] as BookEntry;
-    slotOf[i] = ids.length;
-    ids.push(entry.order.id);
-    participants.push(entry.order.participant);
-    fees.push(entry.feeMicroPerKWh);
-  }
-  const trades: Trade[] = [];
+/** One trade object per pair, in pairing order; ids, participants and fees come from the book's columns. */
+function tradesOf(columns: BookColumns, offerSide: SortedSide, bidSide: SortedSide, pairs: FillPairs, priceMicroPerKWh: number, zoneId: string): Trade[] {
+  const { ids, participants, feesMicroPerKWh: fees } = columns;
+  const trades = new Array<Trade>(pairs.count);
   const amounts = new TradeAmountCache(priceMicroPerKWh);
-  for (let k = 0; k < count; k += 1) {
-    const sellerSlot = slotOf[sellerIndices[k] as number] as number;
-    const buyerSlot = slotOf[buyerIndices[k] as number] as number;
+  for (let k = 0; k < pairs.count; k += 1) {
+    const seller = offerSide.order[pairs.sellPosition[k] as number] as number;
+    const buyer = bidSide.order[pairs.buyPosition[k] as number] as number;
     const energyWh = pairs.energyWh[k] as number;
-    const sellerFeeMicroPerKWh = fees[sellerSlot] as number;
-    const buyerFeeMicroPerKWh = fees[buyerSlot] as number;
-    trades.push({
+    const sellerFeeMicroPerKWh = fees[seller] as number;
+    const buyerFeeMicroPerKWh = fees[buyer] as number;
+    trades[k] = {
       zoneId,
-      sellOrderId: ids[sellerSlot] as string,
-      buyOrderId: ids[buyerSlot] as string,
-      seller: participants[sellerSlot] as string,
-      buyer: participants[buyerSlot] as string,
+      sellOrderId: ids[seller] as string,
+      buyOrderId: ids[buyer] as string,
+      seller: participants[seller] as string,
+      buyer: participants[buyer] as string,
       energyWh,
       priceMicroPerKWh,
       amountMicro: amounts.amountMicroFor(energyWh),
@@ -168,17 +141,26 @@ function tradesOf(entries: readonly BookEntry[], offerSide: SortedSide, bidSide:
       buyerFeeMicroPerKWh,
       sellerFeeMicro: sellerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, sellerFeeMicroPerKWh),
       buyerFeeMicro: buyerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, buyerFeeMicroPerKWh),
-    });
+    };
   }
   return trades;
 }
 
+/** How many orders of one side have energy left. */
+function remainderCount(side: SortedSide, tradedWh: Float64Array): number {
+  let count = 0;
+  for (let k = 0; k < tradedWh.length; k += 1) if ((side.energiesWh[k] as number) > (tradedWh[k] as number)) count += 1;
+  return count;
+}
+
 /**
- * Appends what is left of each order of one side, in priority order. An order untouched by netting and trading
- * is returned as the same entry object; any other gets a copy with the energy left.
+ * Writes what is left of each order of one side, in priority order, from `remainders[start]` on; returns the next
+ * free index. An order untouched by netting and trading is returned as the same entry object; any other gets a
+ * copy with the energy left.
  */
-function collectRemainders(entries: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array, isNetted: boolean, remainders: BookEntry[]): void {
+function collectRemainders(entries: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array, isNetted: boolean, remainders: BookEntry[], start: number): number {
   const { order, energiesWh } = side;
+  let next = start;
   for (let k = 0; k < order.length; k += 1) {
     const traded = tradedWh[k] as number;
     const leftWh = (energiesWh[k] as number) - traded;
@@ -186,6 +168,7 @@ function collectRemainders(entries: readonly BookEntry[], side: SortedSide, trad
     const entry = entries[order[k] as number] as BookEntry;
     // Without netting, an untraded order has all its energy left: no need to read the entry to know it.
     const isWhole = traded === 0 && (!isNetted || leftWh === entry.energyWh);
-    remainders.push(isWhole ? entry : { ...entry, energyWh: leftWh });
+    remainders[next++] = isWhole ? entry : { ...entry, energyWh: leftWh };
   }
+  return next;
 }

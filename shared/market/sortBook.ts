@@ -11,7 +11,6 @@
  * arrays in priority order — so every later pass of the auction walks memory in order.
  */
 import { sellSide, type BookColumns } from './bookColumns.ts';
-import type { BookEntry } from './order.ts';
 
 /** Sides at least this long are radix-sorted; below it the 2 × 512 bucket counts cost more than they save. */
 const radixMinimumLength = 256;
@@ -19,20 +18,20 @@ const radixMinimumLength = 256;
 const maxDigitBits = 11;
 
 /** Sorts `order[start…end)` by order id; insertion sort for the short runs that ties usually make. */
-function sortRunById(entries: readonly BookEntry[], order: Uint32Array, start: number, end: number): void {
+function sortRunById(ids: readonly string[], order: Uint32Array, start: number, end: number): void {
   if (end - start > 16) {
     order.subarray(start, end).sort((a, b) => {
-      const idA = (entries[a] as BookEntry).order.id;
-      const idB = (entries[b] as BookEntry).order.id;
+      const idA = ids[a] as string;
+      const idB = ids[b] as string;
       return idA < idB ? -1 : idA > idB ? 1 : a - b;
     });
     return;
   }
   for (let k = start + 1; k < end; k += 1) {
     const moving = order[k] as number;
-    const movingId = (entries[moving] as BookEntry).order.id;
+    const movingId = ids[moving] as string;
     let p = k - 1;
-    while (p >= start && (entries[order[p] as number] as BookEntry).order.id > movingId) {
+    while (p >= start && (ids[order[p] as number] as string) > movingId) {
       order[p + 1] = order[p] as number;
       p -= 1;
     }
@@ -94,9 +93,9 @@ export interface SortedSide {
  * Sorts one side of the book — the entries on that side with energy left (`columns.energiesWh` > 0) — the
  * best-priced first. Every other `order.side` than 'sell' counts as a bid.
  *
- * @example sortByPriority(entries, readBookColumns(entries), true).order // Uint32Array [cheapest offer's index, …]
+ * @example sortByPriority(readBookColumns(entries), true).order // Uint32Array [cheapest offer's index, …]
  */
-export function sortByPriority(entries: readonly BookEntry[], columns: BookColumns, isSell: boolean): SortedSide {
+export function sortByPriority(columns: BookColumns, isSell: boolean): SortedSide {
   const { sides, limitsMicroPerKWh: limits, energiesWh: energies } = columns;
   const n = sides.length;
   const sell = sellSide; // a local copy: hot loops should not read imported bindings
@@ -141,7 +140,7 @@ export function sortByPriority(entries: readonly BookEntry[], columns: BookColum
   let runStart = 0;
   for (let k = 1; k <= m; k += 1) {
     if (k < m && limitsMicroPerKWh[k] === limitsMicroPerKWh[runStart]) continue;
-    if (k - runStart > 1) sortRunById(entries, order, runStart, k);
+    if (k - runStart > 1) sortRunById(columns.ids, order, runStart, k);
     runStart = k;
   }
   for (let k = 0; k < m; k += 1) energiesWh[k] = energies[order[k] as number] as number;

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadFirmwareBundle } from '../../device/sim/firmwareBundle.ts';
 import { deriveMeterKey } from '../../device/sim/meterKeys.ts';
 import { startSimulatedMeters } from '../../device/sim/simulatedMeters.ts';
 import { pauseAndDrain } from './fleetDrain.ts';
+import { freshFirmwareCode } from './freshFirmware.ts';
 import { createMosquittoProcess } from './mosquittoProcess.ts';
 import { createRecordCollector, waitFor } from './recordCollector.ts';
 
@@ -38,7 +38,7 @@ test('broker down for 30 simulated seconds (6 s real at 5×): every record arriv
     intervalSeconds: 20,
     keysSeed,
     dataDir: join(workDir, 'meters'),
-    firmwareCode: await loadFirmwareBundle(join(workDir, 'dist')),
+    firmwareCode: await freshFirmwareCode(),
   });
   try {
     await sleep(4000);

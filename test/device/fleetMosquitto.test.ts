@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadFirmwareBundle } from '../../device/sim/firmwareBundle.ts';
 import { deriveMeterKey } from '../../device/sim/meterKeys.ts';
 import { startSimulatedMeters } from '../../device/sim/simulatedMeters.ts';
 import { pauseAndDrain } from './fleetDrain.ts';
+import { freshFirmwareCode } from './freshFirmware.ts';
 import { startRemoteCollector } from './remoteCollector.ts';
 
 const METERS = 200;
@@ -25,7 +25,7 @@ const DELIVERY_TIMEOUT_MS = 15000;
 
 test('200 meters publish to Mosquitto: every record decodes, every seal verifies, every chain is intact, none lost', async () => {
   const workDir = mkdtempSync(join(tmpdir(), 'pet-fleet-'));
-  const firmwareCode = await loadFirmwareBundle(join(workDir, 'dist'));
+  const firmwareCode = await freshFirmwareCode();
   // A fresh seed per run: fresh meter addresses, so fresh topics and client ids on the shared broker.
   const keysSeed = `fleet-${process.pid}-${Date.now()}`;
   // Addresses are known before the meters boot (deterministic demo keys), so the subscriber is there first.

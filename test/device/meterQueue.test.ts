@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MeterRecord } from '../../shared/protocol/recordTypes.ts';
-import { loadFirmwareBundle } from '../../device/sim/firmwareBundle.ts';
 import { deriveMeterKey } from '../../device/sim/meterKeys.ts';
 import { startSimulatedMeters } from '../../device/sim/simulatedMeters.ts';
 import { startAedes } from './aedesBroker.ts';
 import { pauseAndDrain } from './fleetDrain.ts';
+import { freshFirmwareCode } from './freshFirmware.ts';
 import { findFreePort } from './mosquittoProcess.ts';
 import { createRecordCollector, waitFor } from './recordCollector.ts';
 
@@ -23,7 +23,7 @@ let firmwareCode: string;
 const workDir = mkdtempSync(join(tmpdir(), 'pet-queue-'));
 
 test.before(async () => {
-  firmwareCode = await loadFirmwareBundle(join(workDir, 'dist'));
+  firmwareCode = await freshFirmwareCode();
 });
 test.after(() => rmSync(workDir, { recursive: true, force: true }));
 
@@ -34,7 +34,7 @@ test('offline until the queue is full: oldest records dropped, the count on stat
   const fleet = await startSimulatedMeters({
     meters: 1,
     brokerUrl: `mqtt://127.0.0.1:${port}`,
-    speed: 20,
+    speed: 10,
     sampleSeconds: 1,
     intervalSeconds: 20,
     keysSeed,
@@ -47,7 +47,7 @@ test('offline until the queue is full: oldest records dropped, the count on stat
   const collector = createRecordCollector(new Set([address]));
   let subscriber: Awaited<ReturnType<typeof collector.connect>> | undefined;
   try {
-    await sleep(3000); // 60 simulated seconds of records into a queue that holds about a dozen
+    await sleep(4000); // 40 simulated seconds of records into a queue that holds about a dozen
     const offline = fleet.meters[0]!.firmwareStatus()!;
     assert.ok(offline.dropped > 0, `dropped ${offline.dropped} while offline`);
     const started = await startAedes(port);

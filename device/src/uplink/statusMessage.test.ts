@@ -1,0 +1,34 @@
+/**
+ * The status payload is exactly docs/protocol.md §4's object: checked against the relay's own status handler,
+ * which refuses any other field, so meter and relay cannot drift apart unnoticed.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { handleStatusMessage } from '../../../relay/ingest/handlers/handleStatusMessage.ts';
+import { statusJson } from './statusMessage.ts';
+
+const METER = '0x7e5f4552091a69125d5dfcb7b8c2659029395bdf';
+
+test('online and offline (Last Will) payloads are accepted by the relay with the figures the meter gave', () => {
+  for (const isOnline of [true, false]) {
+    const payload = statusJson({ isOnline, seq: 4096, queued: 17, dropped: 3, uptimeS: 86400.7 });
+    const outcome = handleStatusMessage(METER, new TextEncoder().encode(payload));
+    assert.equal(outcome, {
+      type: 'status',
+      status: { meter: METER, state: isOnline ? 'online' : 'offline', seq: 4096, queued: 17, dropped: 3, uptimeS: 86400 },
+    });
+  }
+});
+
+test('a fresh meter (no record yet) still sends valid unsigned integers', () => {
+  const payload = statusJson({ isOnline: true, seq: -1, queued: 0, dropped: 0, uptimeS: 0 });
+  assert.is(payload, '{"v":1,"state":"online","seq":0,"queued":0,"dropped":0,"uptimeS":0}');
+  assert.is(handleStatusMessage(METER, new TextEncoder().encode(payload)).type, 'status');
+});
+
+test('registers past 2^31 are written digit by digit, exactly', () => {
+  const payload = statusJson({ isOnline: true, seq: 4294967295, queued: 0, dropped: 2147483648, uptimeS: 1 });
+  assert.equal(JSON.parse(payload), { v: 1, state: 'online', seq: 4294967295, queued: 0, dropped: 2147483648, uptimeS: 1 });
+});
+
+test.run();

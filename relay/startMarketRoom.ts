@@ -1,5 +1,6 @@
 /**
  * The market room (DESIGN §3 from "interval close" on): a loop that, on the relay's clock,
+ *  0. indexes standing orders placed on-chain (`EnergyListing`) into `standing_orders`;
  *  1. clears each zone's current interval once (standing orders × forecasts → pay-as-clear auction), under a
  *     PostgreSQL advisory lock per (zone, interval) so one relay of many clears it (DESIGN §8);
  *  2. once an interval has ended and its grace period for late seals has passed, builds and persists its
@@ -13,6 +14,7 @@ import type { Logger } from 'pino';
 import type { TradingParameters } from '../shared/config/tradingParameters.ts';
 import type { ChainClients } from './chain/chainClients.ts';
 import type { PlatformAddresses } from './chain/platformAddresses.ts';
+import { indexListingOrders } from './chain/indexListingOrders.ts';
 import { settleBatchOnChain, type SettleBatchDeps } from './chain/settleBatchOnChain.ts';
 import { clearMarketInterval } from './market/clearMarketInterval.ts';
 import { intervalStartOf } from './market/marketTime.ts';
@@ -32,7 +34,7 @@ export interface MarketRoomOptions {
   relayId: string;
   /** The relay's clock, Unix seconds (the demo runs it on simulated time). */
   nowS?: () => number;
-  /** Seconds after an interval's start before it is cleared, so the previous interval's seals are in. Default 2 % of the interval. */
+  /** Seconds after an interval's start before it is cleared, so the previous interval's seals are in. Default 10 % of the interval. */
   clearDelayS?: number;
   /** Seconds after an interval's end to wait for late seals before settling it. Default 10 % of the interval. */
   sealGraceS?: number;
@@ -80,7 +82,7 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
   const logger = options.logger.child({ room: 'market' });
   const intervalSeconds = params.intervalSeconds;
   const nowS = options.nowS ?? (() => Date.now() / 1000);
-  const clearDelayS = options.clearDelayS ?? Math.max(1, Math.round(intervalSeconds * 0.02));
+  const clearDelayS = options.clearDelayS ?? Math.max(1, Math.round(intervalSeconds * 0.1));
   const sealGraceS = options.sealGraceS ?? Math.max(1, Math.round(intervalSeconds * 0.1));
   const terms = {
     retailTariffMicroPerKWh: params.retailTariffMicroPerKWh,
@@ -142,8 +144,19 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
 
   let isStopping = false;
   let running: Promise<void> | undefined;
+  async function indexStandingOrders(): Promise<void> {
+    if (chain === undefined) return;
+    try {
+      const changed = await indexListingOrders(db, chain.clients, chain.addresses.energyListing, intervalSeconds);
+      if (changed > 0) logger.info({ meters: changed }, 'standing orders indexed from EnergyListing');
+    } catch (error) {
+      logger.warn({ err: (error as Error).message.split('\n')[0] }, 'indexing EnergyListing failed; will retry');
+    }
+  }
+
   async function round(): Promise<void> {
     const now = nowS();
+    await indexStandingOrders();
     await clearDue(now);
     await buildDue(now);
     await settleOpen();

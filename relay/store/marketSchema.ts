@@ -148,3 +148,15 @@ export const notifications = pgTable(
   },
   (table) => [unique('notifications_recipient_kind_zone_interval_start_s_key').on(table.recipient, table.kind, table.zone, table.intervalStartS)],
 );
+
+/** Next block to index per chain and contract (`migrations/0101_chain_cursor.sql`). */
+export const chainCursors = pgTable(
+  'chain_cursors',
+  {
+    chainId: u64('chain_id').notNull(),
+    contract: text('contract').notNull(),
+    nextBlock: u64('next_block').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.chainId, table.contract] })],
+);

@@ -13,13 +13,13 @@
  */
 import { amountMicroFloor } from './tradeAmount.ts';
 import { TradeAmountCache } from './tradeAmountCache.ts';
-import { clearingPriceFor, type ClearingPriceRule } from './clearingPriceRule.ts';
-import { fillSide } from './fillSide.ts';
-import { readBookColumns, type BookColumns } from './bookColumns.ts';
-import { netSelfTradesInColumns, type NettedVolume } from './netSelfTrades.ts';
+import type { BookColumns } from './bookColumns.ts';
+import type { ClearingPriceRule } from './clearingPriceRule.ts';
+import { clearZoneColumns } from './clearZoneColumns.ts';
+import type { NettedVolume } from './netSelfTrades.ts';
 import type { BookEntry } from './order.ts';
-import { pairFills, type FillPairs } from './pairFills.ts';
-import { sortByPriority, type SortedSide } from './sortBook.ts';
+import type { FillPairs } from './pairFills.ts';
+import type { SortedSide } from './sortBook.ts';
 import type { Trade } from './trade.ts';
 
 /** How a zone is cleared. */
@@ -44,32 +44,6 @@ export interface ZoneClearing {
   readonly remainders: readonly BookEntry[];
 }
 
-function crossingQuantityWh(offers: SortedSide, bids: SortedSide, thresholdWh: number): number {
-  const offerWh = offers.energiesWh;
-  const bidWh = bids.energiesWh;
-  let quantityWh = 0;
-  let i = 0;
-  let j = 0;
-  let offerLeftWh = 0;
-  let bidLeftWh = 0;
-  for (;;) {
-    while (offerLeftWh === 0 && i < offerWh.length) {
-      const energyWh = offerWh[i++] as number;
-      if (energyWh >= thresholdWh) offerLeftWh = energyWh;
-    }
-    while (bidLeftWh === 0 && j < bidWh.length) {
-      const energyWh = bidWh[j++] as number;
-      if (energyWh >= thresholdWh) bidLeftWh = energyWh;
-    }
-    if (offerLeftWh === 0 || bidLeftWh === 0) return quantityWh;
-    if ((offers.limitsMicroPerKWh[i - 1] as number) > (bids.limitsMicroPerKWh[j - 1] as number)) return quantityWh;
-    const stepWh = Math.min(offerLeftWh, bidLeftWh);
-    quantityWh += stepWh;
-    offerLeftWh -= stepWh;
-    bidLeftWh -= stepWh;
-  }
-}
-
 /**
  * Clears one zone's book. Pure and deterministic: the same entries in any order give the same result.
  * Entries must carry unique order ids (`parseOrders` checks this at the edge).
@@ -78,43 +52,13 @@ function crossingQuantityWh(offers: SortedSide, bids: SortedSide, thresholdWh: n
  * const result = clearZone(orders.map(bookEntryOf), { zoneId: 'feeder-1', rule: 'default', minimumTradeThresholdWh: 500 });
  */
 export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptions): ZoneClearing {
-  const thresholdWh = options.minimumTradeThresholdWh;
-  const columns = readBookColumns(entries);
-  const netted = netSelfTradesInColumns(entries, columns);
-  const offerSide = sortByPriority(columns, true);
-  const bidSide = sortByPriority(columns, false);
-
-  let quantityWh = crossingQuantityWh(offerSide, bidSide, thresholdWh);
-  let offerFill = fillSide(offerSide, quantityWh, thresholdWh);
-  let bidFill = fillSide(bidSide, quantityWh, thresholdWh);
-  while (offerFill.allocatedWh !== bidFill.allocatedWh) {
-    quantityWh = Math.min(offerFill.allocatedWh, bidFill.allocatedWh);
-    offerFill = fillSide(offerSide, quantityWh, thresholdWh);
-    bidFill = fillSide(bidSide, quantityWh, thresholdWh);
-  }
-
-  const pairs = pairFills(offerFill.fillsWh, bidFill.fillsWh, thresholdWh);
-  const soldWh = new Float64Array(offerSide.order.length);
-  const boughtWh = new Float64Array(bidSide.order.length);
-  let marginalOffer = -Infinity;
-  let marginalBid = Infinity;
-  let clearedWh = 0;
-  for (let k = 0; k < pairs.count; k += 1) {
-    const sellPosition = pairs.sellPosition[k] as number;
-    const buyPosition = pairs.buyPosition[k] as number;
-    const energyWh = pairs.energyWh[k] as number;
-    soldWh[sellPosition] = (soldWh[sellPosition] as number) + energyWh;
-    boughtWh[buyPosition] = (boughtWh[buyPosition] as number) + energyWh;
-    marginalOffer = Math.max(marginalOffer, offerSide.limitsMicroPerKWh[sellPosition] as number);
-    marginalBid = Math.min(marginalBid, bidSide.limitsMicroPerKWh[buyPosition] as number);
-    clearedWh += energyWh;
-  }
-  const priceMicroPerKWh = pairs.count === 0 ? null : clearingPriceFor(options.rule, marginalOffer, marginalBid);
-  const trades = priceMicroPerKWh === null ? [] : tradesOf(columns, offerSide, bidSide, pairs, priceMicroPerKWh, options.zoneId);
+  const cleared = clearZoneColumns(entries, options.rule, options.minimumTradeThresholdWh);
+  const { offerSide, bidSide, soldWh, boughtWh, netted, clearingPriceMicroPerKWh: priceMicroPerKWh } = cleared;
+  const trades = priceMicroPerKWh === null ? [] : tradesOf(cleared.columns, offerSide, bidSide, cleared.pairs, priceMicroPerKWh, options.zoneId);
   const remainders = new Array<BookEntry>(remainderCount(offerSide, soldWh) + remainderCount(bidSide, boughtWh));
   const next = collectRemainders(entries, offerSide, soldWh, netted.length > 0, remainders, 0);
   collectRemainders(entries, bidSide, boughtWh, netted.length > 0, remainders, next);
-  return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh, trades, netted, remainders };
+  return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh: cleared.clearedWh, trades, netted, remainders };
 }
 
 /** One trade object per pair, in pairing order; ids, participants and fees come from the book's columns. */

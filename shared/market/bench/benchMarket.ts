@@ -5,6 +5,7 @@
  * half bids, overlapping prices.
  */
 import { clearZone } from '../clearZone.ts';
+import { clearZoneColumns } from '../clearZoneColumns.ts';
 import { bookEntryOf, type BookEntry, type Order } from '../order.ts';
 
 const orderCount = Number(process.env.BENCH_ORDERS ?? 100_000);
@@ -83,6 +84,10 @@ const contenders: ReadonlyArray<{ readonly label: string; readonly work: () => v
       remainderCount = result.remainders.length;
     },
   },
+  {
+    label: '  of which the auction in columns',
+    work: () => void clearZoneColumns(entries, 'default', 500),
+  },
 ];
 
 console.log(`market clearing benchmark: ${orderCount} orders in one zone, median of ${runs} interleaved rounds after ${warmUpRounds} warm-up rounds`);
@@ -102,11 +107,12 @@ contenders.forEach(({ label }, c) => {
 });
 console.log(`cleared ${clearedWh} Wh in ${tradeCount} trades, ${remainderCount} remainders`);
 
-/** Median over rounds of (clearZone ÷ baseline) within the same round. */
-function ratio(baseline: number, field: keyof Sample): string {
-  const clearing = samples[2] as Sample[];
+/** Median over rounds of (contender ÷ baseline) within the same round; the contender is clearZone unless given. */
+function ratio(baseline: number, field: keyof Sample, contender = 2): string {
+  const clearing = samples[contender] as Sample[];
   const base = samples[baseline] as Sample[];
   return `${median(clearing.map((s, r) => s[field] / (base[r] as Sample)[field])).toFixed(2)}×`;
 }
 console.log(`ratio clearZone / Float64Array sort: wall ${ratio(0, 'wallMs')}, cpu ${ratio(0, 'cpuMs')} (target ≤ 3×)`);
 console.log(`ratio clearZone / Array sort:        wall ${ratio(1, 'wallMs')}, cpu ${ratio(1, 'cpuMs')}`);
+console.log(`ratio auction in columns (clearZoneColumns, no trade or remainder objects) / Float64Array sort: wall ${ratio(0, 'wallMs', 3)}, cpu ${ratio(0, 'cpuMs', 3)}`);

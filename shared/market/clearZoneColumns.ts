@@ -1,0 +1,95 @@
+/**
+ * The auction itself (`clearZone` steps 1–7) over typed columns, without building a single object per order or
+ * per trade: the result says which priority positions trade how much, by typed arrays. `clearZone` turns it into
+ * trade and remainder objects; a caller that only needs figures (a simulation, a benchmark, a future columnar
+ * API) can stop here. See ADR 0103.
+ */
+import { readBookColumns, type BookColumns } from './bookColumns.ts';
+import { clearingPriceFor, type ClearingPriceRule } from './clearingPriceRule.ts';
+import { fillSide } from './fillSide.ts';
+import { netSelfTradesInColumns, type NettedVolume } from './netSelfTrades.ts';
+import type { BookEntry } from './order.ts';
+import { pairFills, type FillPairs } from './pairFills.ts';
+import { sortByPriority, type SortedSide } from './sortBook.ts';
+
+/** One zone's auction as columns. Positions are priority positions in `offerSide` / `bidSide`. */
+export interface ZoneClearingColumns {
+  readonly columns: BookColumns;
+  readonly offerSide: SortedSide;
+  readonly bidSide: SortedSide;
+  /** The trades, in pairing order. */
+  readonly pairs: FillPairs;
+  /** Energy sold / bought at each position. */
+  readonly soldWh: Float64Array;
+  readonly boughtWh: Float64Array;
+  readonly clearingPriceMicroPerKWh: number | null;
+  readonly clearedWh: number;
+  readonly netted: readonly NettedVolume[];
+}
+
+/** Step 4: the volume walked while the next eligible offer's limit ≤ the next eligible bid's limit. */
+function crossingQuantityWh(offers: SortedSide, bids: SortedSide, thresholdWh: number): number {
+  const offerWh = offers.energiesWh;
+  const bidWh = bids.energiesWh;
+  let quantityWh = 0;
+  let i = 0;
+  let j = 0;
+  let offerLeftWh = 0;
+  let bidLeftWh = 0;
+  for (;;) {
+    while (offerLeftWh === 0 && i < offerWh.length) {
+      const energyWh = offerWh[i++] as number;
+      if (energyWh >= thresholdWh) offerLeftWh = energyWh;
+    }
+    while (bidLeftWh === 0 && j < bidWh.length) {
+      const energyWh = bidWh[j++] as number;
+      if (energyWh >= thresholdWh) bidLeftWh = energyWh;
+    }
+    if (offerLeftWh === 0 || bidLeftWh === 0) return quantityWh;
+    if ((offers.limitsMicroPerKWh[i - 1] as number) > (bids.limitsMicroPerKWh[j - 1] as number)) return quantityWh;
+    const stepWh = Math.min(offerLeftWh, bidLeftWh);
+    quantityWh += stepWh;
+    offerLeftWh -= stepWh;
+    bidLeftWh -= stepWh;
+  }
+}
+
+/**
+ * Clears one zone's book into columns (see `clearZone` for the rules and `docs/trading_rules.md` §Clearing).
+ *
+ * @example clearZoneColumns(entries, 'default', 500).clearedWh
+ */
+export function clearZoneColumns(entries: readonly BookEntry[], rule: ClearingPriceRule, thresholdWh: number): ZoneClearingColumns {
+  const columns = readBookColumns(entries);
+  const netted = netSelfTradesInColumns(entries, columns);
+  const offerSide = sortByPriority(columns, true);
+  const bidSide = sortByPriority(columns, false);
+
+  let quantityWh = crossingQuantityWh(offerSide, bidSide, thresholdWh);
+  let offerFill = fillSide(offerSide, quantityWh, thresholdWh);
+  let bidFill = fillSide(bidSide, quantityWh, thresholdWh);
+  while (offerFill.allocatedWh !== bidFill.allocatedWh) {
+    quantityWh = Math.min(offerFill.allocatedWh, bidFill.allocatedWh);
+    offerFill = fillSide(offerSide, quantityWh, thresholdWh);
+    bidFill = fillSide(bidSide, quantityWh, thresholdWh);
+  }
+
+  const pairs = pairFills(offerFill.fillsWh, bidFill.fillsWh, thresholdWh);
+  const soldWh = new Float64Array(offerSide.order.length);
+  const boughtWh = new Float64Array(bidSide.order.length);
+  let marginalOffer = -Infinity;
+  let marginalBid = Infinity;
+  let clearedWh = 0;
+  for (let k = 0; k < pairs.count; k += 1) {
+    const sellPosition = pairs.sellPosition[k] as number;
+    const buyPosition = pairs.buyPosition[k] as number;
+    const energyWh = pairs.energyWh[k] as number;
+    soldWh[sellPosition] = (soldWh[sellPosition] as number) + energyWh;
+    boughtWh[buyPosition] = (boughtWh[buyPosition] as number) + energyWh;
+    marginalOffer = Math.max(marginalOffer, offerSide.limitsMicroPerKWh[sellPosition] as number);
+    marginalBid = Math.min(marginalBid, bidSide.limitsMicroPerKWh[buyPosition] as number);
+    clearedWh += energyWh;
+  }
+  const priceMicroPerKWh = pairs.count === 0 ? null : clearingPriceFor(rule, marginalOffer, marginalBid);
+  return { columns, offerSide, bidSide, pairs, soldWh, boughtWh, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh, netted };
+}

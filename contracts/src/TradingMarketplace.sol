@@ -14,13 +14,14 @@ import {CertificateLeafLib} from "./libraries/CertificateLeafLib.sol";
 import {MeterRecordWordLib} from "./libraries/MeterRecordWordLib.sol";
 import {MeterStateWordLib} from "./libraries/MeterStateWordLib.sol";
 import {PackedSealLib} from "./libraries/PackedSealLib.sol";
+import {SellerTallyLib} from "./libraries/SellerTallyLib.sol";
 
 /// @title TradingMarketplace
 /// @notice See {ITradingMarketplace}. Storage written per batch: one slot for the batch (its certificate root, which
 /// also marks the interval settled), one per distinct meter, one per distinct account, one for fees; never one per
 /// trade. Ledger entries and meter positions are kept as packed words (AccountWordLib, MeterStateWordLib) so each
-/// is loaded once and stored once; seals are read straight from calldata (PackedSealLib); per-seller totals live in
-/// two memory arrays. Gas figures and the reasoning: docs/adr/0200-settlement-calldata-and-gas.md.
+/// is loaded once and stored once; seals are read straight from calldata (PackedSealLib); per-seller totals are one
+/// memory word each (SellerTallyLib). Gas figures and the reasoning: docs/adr/0200-settlement-calldata-and-gas.md.
 contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -42,12 +43,6 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     uint128 private _feesAccrued;
     uint16 private _feeBps;
     address private _feeSink;
-
-    /// @dev Per seller entry of the batch being settled: Wh sold and gross amount, indexed like the entries.
-    struct SellerTotals {
-        uint256[] soldWh;
-        uint256[] grossAmount;
-    }
 
     /// @dev The batch being settled: what every trade needs, the certificate leaves, and the totals for the event.
     struct BatchContext {
@@ -111,53 +106,100 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         if (trades.length % TRADE_BYTE_LENGTH != 0) revert TradesCalldataMalformed(trades.length);
         if (sellers.length == 0 || trades.length == 0) revert BatchEmpty();
 
-        uint256 sellerCount = sellers.length / PackedSealLib.ENTRY_BYTE_LENGTH;
-        _verifySeals(zone, intervalStartS, intervalEndS, sellers, sellerCount);
-        SellerTotals memory perSeller =
-            SellerTotals({soldWh: new uint256[](sellerCount), grossAmount: new uint256[](sellerCount)});
+        uint256[] memory tallies = new uint256[](sellers.length / PackedSealLib.ENTRY_BYTE_LENGTH);
         BatchContext memory batch;
         batch.batchKey = batchKey;
         batch.pricePerKWh = pricePerKWh;
         batch.sellersOffset = PackedSealLib.entry(sellers, 0);
         batch.leaves = new bytes32[](trades.length / TRADE_BYTE_LENGTH);
-        _debitBuyers(batch, trades, perSeller);
-        batch.feeAmount = _creditSellers(sellers, perSeller);
+        // Trades first (tallies, leaves, buyer debits), then one pass over the seller entries that verifies each
+        // seal and pays it: each meter's word is loaded once and stored once. A failed check anywhere reverts all.
+        _debitBuyers(batch, trades, tallies);
+        _settleSellers(zone, intervalStartS, intervalEndS, sellers, tallies, batch);
         bytes32 root = CertificateLeafLib.root(batch.leaves);
         _certificateRoots[batchKey] = root;
         _feesAccrued += batch.feeAmount.toUint128();
         _emitSettled(zone, intervalStartS, root, sellers, trades, batch);
     }
 
-    /// @dev Checks every seal (signature, registry, sanity, continuity, interval) and moves each meter's settled
-    /// position past it. Writing the position at once makes a second seal of the same meter in this batch
-    /// continue from the first.
-    function _verifySeals(
+    /// @dev Checks every seal (signature, registry, sanity, continuity, interval), moves each meter's settled
+    /// position past it and pays its seller. Writing the position at once makes a second seal of the same meter in
+    /// this batch continue from the first.
+    function _settleSellers(
         uint64 zone,
         uint32 intervalStartS,
         uint32 intervalEndS,
         bytes calldata sellers,
-        uint256 count
+        uint256[] memory tallies,
+        BatchContext memory batch
     ) private {
+        uint256 feeBps_ = _feeBps;
+        uint256 count = tallies.length;
+        uint256 feeAmount;
         for (uint256 i = 0; i < count; i++) {
-            uint256 entry = PackedSealLib.entry(sellers, i);
-            address meter = PackedSealLib.meter(entry);
-            address signer = PackedSealLib.signer(entry);
-            if (signer != meter) revert SealSignerMismatch(meter, signer);
-            _checkRegistration(meter, zone, PackedSealLib.seller(entry));
-            uint256 state = _checkContinuity(meter, entry);
-            uint32 startS = PackedSealLib.startS(entry);
-            uint32 endS = PackedSealLib.endS(entry);
-            if (startS < intervalStartS || endS > intervalEndS) {
-                revert SealOutsideInterval(meter, startS, endS, intervalStartS, intervalEndS);
-            }
-            _meterWords[meter] =
-                MeterStateWordLib.advanced(state, PackedSealLib.seq(entry), endS, PackedSealLib.exportEndWh(entry));
+            feeAmount += _settleSeller(
+                zone, intervalStartS, intervalEndS, PackedSealLib.entry(sellers, i), tallies[i], feeBps_
+            );
         }
+        batch.feeAmount = feeAmount;
+    }
+
+    /// @dev One seller entry at calldata position `entry` with its `tally`: verify, advance the meter, pay.
+    function _settleSeller(
+        uint64 zone,
+        uint32 intervalStartS,
+        uint32 intervalEndS,
+        uint256 entry,
+        uint256 tally,
+        uint256 feeBps_
+    ) private returns (uint256 fee) {
+        address meter = PackedSealLib.meter(entry);
+        address signer = PackedSealLib.signer(entry);
+        if (signer != meter) revert SealSignerMismatch(meter, signer);
+        address seller = PackedSealLib.seller(entry);
+        _checkRegistration(meter, zone, seller);
+        uint256 state = _checkContinuity(meter, entry, intervalStartS, intervalEndS);
+        uint256 soldWh = SellerTallyLib.soldWh(tally);
+        _checkSoldWithinSeal(meter, entry, soldWh);
+        _meterWords[meter] = MeterStateWordLib.paid(
+            MeterStateWordLib.advanced(
+                state, PackedSealLib.seq(entry), PackedSealLib.endS(entry), PackedSealLib.exportEndWh(entry)
+            ),
+            soldWh
+        );
+        if (soldWh != 0) fee = _paySeller(seller, soldWh, SellerTallyLib.grossAmount(tally), feeBps_);
+    }
+
+    /// @dev A seller is paid at most the export its seal vouches for.
+    function _checkSoldWithinSeal(address meter, uint256 entry, uint256 soldWh) private pure {
+        uint256 sealedExportWh;
+        unchecked {
+            // exportEndWh ≥ exportStartWh was checked with the seal.
+            sealedExportWh = PackedSealLib.exportEndWh(entry) - PackedSealLib.exportStartWh(entry);
+        }
+        if (soldWh > sealedExportWh) revert SoldMoreThanSealed(meter, soldWh, sealedExportWh);
+    }
+
+    /// @dev Credits `seller` with `grossAmount` minus the fee (rounded down, in the seller's favour); returns the fee.
+    function _paySeller(address seller, uint256 soldWh, uint256 grossAmount, uint256 feeBps_)
+        private
+        returns (uint256 fee)
+    {
+        // grossAmount < 2^160 (SellerTallyLib) and feeBps_ ≤ 300: no overflow; fee ≤ grossAmount.
+        unchecked {
+            fee = grossAmount * feeBps_ / BPS;
+            grossAmount -= fee;
+        }
+        _accountWords[seller] = AccountWordLib.credited(_accountWords[seller], grossAmount, soldWh);
     }
 
     /// @dev The seal at calldata position `entry` is a well-formed interval that continues `meter`'s last settled
-    /// one; returns the meter's position word.
-    function _checkContinuity(address meter, uint256 entry) private view returns (uint256 state) {
+    /// one and lies within the settled interval; returns the meter's position word.
+    function _checkContinuity(address meter, uint256 entry, uint32 intervalStartS, uint32 intervalEndS)
+        private
+        view
+        returns (uint256 state)
+    {
         uint32 startS = PackedSealLib.startS(entry);
         uint32 endS = PackedSealLib.endS(entry);
         uint48 exportStartWh = PackedSealLib.exportStartWh(entry);
@@ -173,6 +215,9 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
             if (startS < lastEndS) revert SealOverlapsSettled(meter, startS, lastEndS);
             uint48 lastExportEndWh = MeterStateWordLib.lastExportEndWh(state);
             if (exportStartWh < lastExportEndWh) revert ExportCounterRolledBack(meter, exportStartWh, lastExportEndWh);
+        }
+        if (startS < intervalStartS || endS > intervalEndS) {
+            revert SealOutsideInterval(meter, startS, endS, intervalStartS, intervalEndS);
         }
     }
 
@@ -197,13 +242,13 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
 
     /// @dev One pass over the trades: per-seller totals, certificate leaves, and one ledger write per run of
     /// consecutive trades of the same buyer (the relay sends trades grouped by buyer).
-    function _debitBuyers(BatchContext memory batch, bytes calldata trades, SellerTotals memory perSeller) private {
+    function _debitBuyers(BatchContext memory batch, bytes calldata trades, uint256[] memory tallies) private {
         uint256 count = trades.length / TRADE_BYTE_LENGTH;
         address runBuyer;
         uint256 runAmount;
         uint256 runEnergyWh;
         for (uint256 t = 0; t < count; t++) {
-            (address buyer, uint256 amount, uint256 energyWh) = _tallyTrade(batch, trades, t, perSeller);
+            (address buyer, uint256 amount, uint256 energyWh) = _tallyTrade(batch, trades, t, tallies);
             if (buyer != runBuyer) {
                 if (runEnergyWh != 0) _debit(runBuyer, runAmount, runEnergyWh);
                 runBuyer = buyer;
@@ -223,30 +268,28 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         _debit(runBuyer, runAmount, runEnergyWh);
     }
 
-    /// @dev Decodes trade `t`, adds it to its seller's totals and writes its certificate leaf.
-    function _tallyTrade(BatchContext memory batch, bytes calldata trades, uint256 t, SellerTotals memory perSeller)
+    /// @dev Decodes trade `t`, adds it to its seller's tally (SellerTallyLib) and writes its certificate leaf.
+    function _tallyTrade(BatchContext memory batch, bytes calldata trades, uint256 t, uint256[] memory tallies)
         private
         pure
         returns (address buyer, uint256 amount, uint256 energyWh)
     {
-        uint256 word;
+        uint256 sellerIndex;
         assembly ("memory-safe") {
-            word := calldataload(add(trades.offset, mul(t, TRADE_BYTE_LENGTH)))
+            let word := calldataload(add(trades.offset, mul(t, TRADE_BYTE_LENGTH)))
+            buyer := shr(96, word)
+            sellerIndex := and(shr(80, word), 0xffff)
+            energyWh := and(shr(48, word), 0xffffffff)
         }
-        buyer = address(uint160(word >> 96));
-        uint256 sellerIndex = uint16(word >> 80);
-        energyWh = uint32(word >> 48);
-        uint256 sellerCount = perSeller.soldWh.length;
-        if (sellerIndex >= sellerCount) revert SellerIndexOutOfRange(sellerIndex, sellerCount);
+        if (sellerIndex >= tallies.length) revert SellerIndexOutOfRange(sellerIndex, tallies.length);
         if (energyWh == 0) revert TradeEnergyZero(t);
-        // energyWh < 2^32 and pricePerKWh < 2^96: the product, and the sums over any calldata-sized batch, stay far
-        // below 2^256 (amounts are narrowed with checks when they reach the ledger).
+        uint256 entry;
         unchecked {
+            // energyWh < 2^32 and pricePerKWh < 2^96; calldata positions are far below 2^256.
             amount = energyWh * batch.pricePerKWh / WH_PER_KWH;
-            perSeller.soldWh[sellerIndex] += energyWh;
-            perSeller.grossAmount[sellerIndex] += amount;
+            entry = batch.sellersOffset + sellerIndex * PackedSealLib.ENTRY_BYTE_LENGTH;
         }
-        uint256 entry = batch.sellersOffset + sellerIndex * PackedSealLib.ENTRY_BYTE_LENGTH;
+        SellerTallyLib.add(tallies, sellerIndex, energyWh, amount);
         batch.leaves[t] = _leafHash(batch.batchKey, buyer, entry, energyWh);
     }
 
@@ -255,34 +298,6 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         uint256 balance = AccountWordLib.balance(word);
         if (balance < amount) revert InsufficientDeposit(buyer, amount, balance);
         _accountWords[buyer] = AccountWordLib.debited(word, amount, energyWh);
-    }
-
-    /// @dev Pays each seller at most its sealed export, minus the fee (rounded down, in the seller's favour).
-    function _creditSellers(bytes calldata sellers, SellerTotals memory perSeller) private returns (uint256 feeAmount) {
-        uint256 feeBps_ = _feeBps;
-        uint256 count = perSeller.soldWh.length;
-        for (uint256 i = 0; i < count; i++) {
-            uint256 entry = PackedSealLib.entry(sellers, i);
-            uint256 soldWh = perSeller.soldWh[i];
-            // exportEndWh ≥ exportStartWh was checked with the seal.
-            uint256 sealedExportWh;
-            unchecked {
-                sealedExportWh = PackedSealLib.exportEndWh(entry) - PackedSealLib.exportStartWh(entry);
-            }
-            if (soldWh > sealedExportWh) revert SoldMoreThanSealed(PackedSealLib.meter(entry), soldWh, sealedExportWh);
-            if (soldWh == 0) continue;
-            uint256 grossAmount = perSeller.grossAmount[i];
-            // grossAmount < 2^180 (see _tallyTrade) and feeBps_ ≤ 300: no overflow; fee ≤ grossAmount.
-            uint256 fee;
-            unchecked {
-                fee = grossAmount * feeBps_ / BPS;
-                feeAmount += fee;
-            }
-            address seller = PackedSealLib.seller(entry);
-            _accountWords[seller] = AccountWordLib.credited(_accountWords[seller], grossAmount - fee, soldWh);
-            address meter = PackedSealLib.meter(entry);
-            _meterWords[meter] = MeterStateWordLib.paid(_meterWords[meter], soldWh);
-        }
     }
 
     /// @dev {CertificateLeafLib-hash} of one trade in scratch memory, without allocating per trade; the meter and

@@ -21,6 +21,9 @@ struct CertificateLeaf {
 /// @dev Tree: leaves in trade order; each level hashes neighbours pairwise with `commutativeKeccak256`, an odd last
 /// node moves up unchanged. Leaves hash 192 bytes, so no leaf can pass for a 64-byte inner node.
 library CertificateLeafLib {
+    /// @notice A tree needs at least one leaf.
+    error EmptyTree();
+
     function hash(CertificateLeaf memory leaf) internal pure returns (bytes32) {
         return keccak256(
             abi.encode(leaf.batchKey, leaf.buyer, leaf.meter, leaf.energyWh, leaf.generationStartS, leaf.generationEndS)
@@ -28,16 +31,38 @@ library CertificateLeafLib {
     }
 
     /// @notice Root over `nodes` (overwritten in place). Reverts on an empty array.
-    function root(bytes32[] memory nodes) internal pure returns (bytes32) {
-        uint256 count = nodes.length;
-        while (count > 1) {
-            uint256 next = 0;
-            for (uint256 i = 0; i < count; i += 2) {
-                nodes[next++] = i + 1 < count ? Hashes.commutativeKeccak256(nodes[i], nodes[i + 1]) : nodes[i];
+    /// @dev Same tree as {proof} and OpenZeppelin `Hashes.commutativeKeccak256` (the smaller node first), hashed
+    /// in scratch memory without checked arithmetic: settlement builds a tree per batch.
+    function root(bytes32[] memory nodes) internal pure returns (bytes32 result) {
+        if (nodes.length == 0) revert EmptyTree();
+        assembly ("memory-safe") {
+            let base := add(nodes, 0x20)
+            for { let count := mload(nodes) } gt(count, 1) {} {
+                let next := base
+                let last := add(base, shl(5, sub(count, 1)))
+                let i := base
+                for {} lt(i, last) { i := add(i, 0x40) } {
+                    let a := mload(i)
+                    let b := mload(add(i, 0x20))
+                    if gt(a, b) {
+                        let t := a
+                        a := b
+                        b := t
+                    }
+                    mstore(0x00, a)
+                    mstore(0x20, b)
+                    mstore(next, keccak256(0x00, 0x40))
+                    next := add(next, 0x20)
+                }
+                // An odd last node moves up unchanged.
+                if eq(i, last) {
+                    mstore(next, mload(i))
+                    next := add(next, 0x20)
+                }
+                count := shr(5, sub(next, base))
             }
-            count = next;
+            result := mload(base)
         }
-        return nodes[0];
     }
 
     /// @notice The proof for leaf `index` in the tree {root} builds (for tests and off-chain tools).

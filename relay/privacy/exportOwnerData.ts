@@ -38,7 +38,17 @@ export async function resolveExportSubject(db: RelayDatabase, keyring: DataKeyri
   return { owner: address, meters, erasedMeters: erased, pseudonyms };
 }
 
+/** The `bigint` columns of a table (so that both drivers export them alike). */
+async function int8Columns(db: RelayDatabase, table: string): Promise<Set<string>> {
+  const rows = await queryRows<{ name: string }>(
+    db,
+    sql`SELECT column_name AS name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ${table} AND data_type = 'bigint'`,
+  );
+  return new Set(rows.map((row) => row.name));
+}
+
 async function* sectionRows(db: RelayDatabase, section: ExportSection, subject: ExportSubject): AsyncGenerator<JsonRow> {
+  const int8 = await int8Columns(db, section.table);
   const keyList = sql.raw(section.key.join(', '));
   let after: unknown[] | undefined;
   for (;;) {
@@ -54,7 +64,7 @@ async function* sectionRows(db: RelayDatabase, section: ExportSection, subject: 
       sql`SELECT ${sql.raw(section.columns)} FROM ${sql.raw(section.table)} WHERE ${section.where(subject)} AND ${keyset} ORDER BY ${keyList} LIMIT ${PAGE_ROWS}`,
     );
     for (const row of rows) {
-      const json = toJsonRow(row);
+      const json = toJsonRow(row, int8);
       yield section.redact === undefined ? json : section.redact(json, subject);
     }
     if (rows.length < PAGE_ROWS) return;

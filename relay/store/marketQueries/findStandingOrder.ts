@@ -1,0 +1,12 @@
+/**
+ * One meter's standing order, for `GET /api/v1/meters/{address}/standing-order`.
+ */
+import type { StandingOrder } from '../../../shared/forecast/sizeOrder.ts';
+import type { RelayDatabase } from '../relayDatabase.ts';
+import { listStandingOrders } from './standingOrders.ts';
+
+/** The meter's standing order, or undefined when it has none (or is not registered and active). */
+export async function findStandingOrder(db: RelayDatabase, meter: string): Promise<StandingOrder | undefined> {
+  const all = await listStandingOrders(db);
+  return all.find((entry) => entry.meter === meter.toLowerCase())?.standing;
+}

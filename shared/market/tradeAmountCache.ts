@@ -1,11 +1,15 @@
 /**
  * `amountMicroFloor` at one fixed price, remembered per energy. A zone's trades all share one price and their
  * energies repeat (whole lots, equal orders), so most trades reuse an amount already computed instead of making
- * a new bigint. A bigint is an immutable value: sharing one between trades is indistinguishable from copies.
+ * a new bigint — which costs more than the rest of the trade object. A bigint is an immutable value: sharing one
+ * between trades is indistinguishable from copies.
  */
 import { amountMicroFloor } from './tradeAmount.ts';
 
-/** Amounts at `priceMicroPerKWh` by energy; the amount of each energy is computed once. */
+/** Energies below this are remembered (keyed by the energy as a small integer, which hashes fast). */
+const cachedBelowWh = 1 << 30;
+
+/** Amounts at `priceMicroPerKWh` by energy; the amount of each integral energy below 2^30 Wh is computed once. */
 export class TradeAmountCache {
   private readonly amountsByEnergyWh = new Map<number, bigint>();
 
@@ -13,10 +17,12 @@ export class TradeAmountCache {
 
   /** ⌊energyWh × price / 1000⌋ micro-units, as `amountMicroFloor`. */
   amountMicroFor(energyWh: number): bigint {
-    let amountMicro = this.amountsByEnergyWh.get(energyWh);
-    if (amountMicro === undefined) {
+    if (!(energyWh < cachedBelowWh)) return amountMicroFloor(energyWh, this.priceMicroPerKWh);
+    const index = energyWh | 0;
+    let amountMicro = this.amountsByEnergyWh.get(index);
+    if (amountMicro === undefined || index !== energyWh) {
       amountMicro = amountMicroFloor(energyWh, this.priceMicroPerKWh);
-      this.amountsByEnergyWh.set(energyWh, amountMicro);
+      if (index === energyWh) this.amountsByEnergyWh.set(index, amountMicro);
     }
     return amountMicro;
   }

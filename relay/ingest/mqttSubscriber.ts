@@ -99,13 +99,24 @@ export async function startMqttSubscriber(options: MqttSubscriberOptions): Promi
       for (const client of clients) (client as MqttClient & { pauseIngest?: () => void }).pauseIngest?.();
     },
     async close() {
-      // A clean DISCONNECT after the released PUBACKs are written; forced if the broker does not answer.
+      // A clean DISCONNECT once the released PUBACKs are written. A connection whose reading is paused may never
+      // finish a graceful end, so after a grace period the socket is destroyed: unacknowledged messages simply
+      // return to the broker.
       await Promise.all(
-        clients.map(async (client) => {
-          const timer = setTimeout(() => client.end(true), 2000);
-          await client.endAsync(false).catch(() => client.endAsync(true));
-          clearTimeout(timer);
-        }),
+        clients.map(
+          (client) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => {
+                client.end(true);
+                client.stream?.destroy();
+                resolve();
+              }, 2000);
+              client.end(false, {}, () => {
+                clearTimeout(timer);
+                resolve();
+              });
+            }),
+        ),
       );
     },
   };

@@ -4,6 +4,9 @@
  */
 import type { Logger } from './logger.ts';
 
+/** Longest a graceful shutdown may take before the process exits anyway. */
+export const SHUTDOWN_DEADLINE_MS = 30_000;
+
 /** Installs the handlers; resolves when `stop` has finished after a signal. Returns a function that removes them. */
 export function onShutdownSignal(stop: () => Promise<void>, logger: Logger): { stopped: Promise<void>; remove(): void } {
   let isStopping = false;
@@ -16,6 +19,12 @@ export function onShutdownSignal(stop: () => Promise<void>, logger: Logger): { s
     }
     isStopping = true;
     logger.info({ signal }, 'shutting down: draining the ingest queue');
+    // A drain that cannot finish (database gone) must not keep the process forever; exiting is safe because
+    // nothing unstored was acknowledged.
+    setTimeout(() => {
+      logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time: exiting; unacknowledged messages will be redelivered');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     stop().then(
       () => resolveStopped(),
       (error) => {

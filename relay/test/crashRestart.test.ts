@@ -73,7 +73,9 @@ async function stopInMidStreamAndRestart(signal: 'SIGKILL' | 'SIGTERM'): Promise
     assert.is(Number((await sql`SELECT count(*) AS n FROM rejections`)[0]!.n), 0, 'nothing refused');
   } finally {
     relay.child.kill('SIGTERM');
+    const forced = setTimeout(() => relay.child.kill('SIGKILL'), 15_000);
     await relay.exited;
+    clearTimeout(forced);
     await publisher.endAsync();
     await sql.end({ timeout: 5 });
     await transport.cleanup();

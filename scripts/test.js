@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { checkTestServices } from './testServices.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const testRoots = ['shared', 'device', 'relay', 'cli', 'test', 'scripts'];
+const testRoots = ['shared', 'device', 'relay', 'contracts', 'cli', 'test', 'scripts'];
 const jobs = Number(process.env.PET_TEST_JOBS ?? 2);
 const fileTimeoutMs = Number(process.env.PET_TEST_FILE_TIMEOUT_S ?? 300) * 1000;
 const onlyPattern = process.argv[2] ? new RegExp(process.argv[2]) : undefined;

@@ -5,7 +5,7 @@ import { ownerPseudonym } from '../../relay/privacy/ownerPseudonym.ts';
 import { queryRows } from '../../relay/store/queryRows.ts';
 import type { RelayDatabase } from '../../relay/store/relayDatabase.ts';
 import { ERASURE_CONFIRMATION } from '../../relay/web/routes/privacyRoutes.ts';
-import { bearer, INTERVAL_S, openWebFixture, ownerAccount, postJson, SEED_START_S, signInThroughApi, strangerAccount } from '../relay-web/webFixture.ts';
+import { bearer, INTERVAL_S, ownerAccount, postJson, SEED_START_S, signInThroughApi, strangerAccount } from '../relay-web/webFixture.ts';
 import { openPrivacyFixture, OWNER, OWNER_METER, STRANGER, STRANGER_METER, type PrivacyFixture } from './privacyFixture.ts';
 
 type Row = Record<string, unknown>;
@@ -169,17 +169,16 @@ privacy('a second export after erasure shows the erasure and only what was kept'
   assert.is(s.marketTrades!.length, 3, 'trades found again through the pseudonym');
 });
 
-privacy('without a data key the privacy routes say which variable to set', async () => {
-  const web = await openWebFixture();
-  try {
-    const token = await signInThroughApi(web.app, ownerAccount);
-    const response = await web.app.request('/api/v1/me/export', bearer(token));
+privacy('without a data key the privacy routes say which variable to set', async ({ fixture, ownerToken }) => {
+  for (const request of [
+    fixture.appWithoutKey.request('/api/v1/me/export', bearer(ownerToken)),
+    fixture.appWithoutKey.request('/api/v1/me/erase', postJson({ confirm: ERASURE_CONFIRMATION }, ownerToken)),
+  ]) {
+    const response = await request;
     assert.is(response.status, 503);
     const body = (await response.json()) as { error: { code: string; message: string } };
     assert.is(body.error.code, 'data_key_missing');
     assert.match(body.error.message, 'PET_DATA_KEY');
-  } finally {
-    await web.close();
   }
 });
 

@@ -21,6 +21,8 @@ import { INTERVAL_S, meterAddress, ownerAccount, SEED_START_S, SIWE_DOMAIN, SIWE
 export interface PrivacyFixture {
   store: Store;
   app: ApiApp;
+  /** The same API over the same store, built without a data key. */
+  appWithoutKey: ApiApp;
   keyring: DataKeyring;
   close(): Promise<void>;
 }
@@ -39,7 +41,7 @@ export async function openPrivacyFixture(): Promise<PrivacyFixture> {
     sessionSecret: new Uint8Array(32).fill(7),
     maxPendingChallenges: 100,
   });
-  const app = createApp({
+  const deps = {
     db: store.db,
     signIn,
     metrics: createRelayMetrics({ withProcessMetrics: false }).registry,
@@ -47,13 +49,15 @@ export async function openPrivacyFixture(): Promise<PrivacyFixture> {
     readinessChecks: [],
     logger: pino({ level: 'silent' }),
     now: Date.now,
-    dataKeyring: keyring,
-  });
+  };
+  const app = createApp({ ...deps, dataKeyring: keyring });
+  const appWithoutKey = createApp(deps);
   await seedStore(store);
   await seedPrivacyData(store);
   return {
     store,
     app,
+    appWithoutKey,
     keyring,
     async close() {
       await store.close();

@@ -61,23 +61,60 @@ export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptio
   return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh: cleared.clearedWh, trades, netted, remainders };
 }
 
-/** One trade object per pair, in pairing order; ids, participants and fees come from the book's columns. */
-function tradesOf(columns: BookColumns, offerSide: SortedSide, bidSide: SortedSide, pairs: FillPairs, priceMicroPerKWh: number, zoneId: string): Trade[] {
+/**
+ * The fields of the traded orders of one side, by priority position: the traded orders are a prefix of the
+ * side, and the pairs walk it in order.
+ */
+interface TradedFields {
+  readonly ids: string[];
+  readonly participants: string[];
+  readonly feesMicroPerKWh: Float64Array;
+}
+
+/**
+ * Gathers the traded prefixes' ids, participants and fees. Reading them in price order would jump across the
+ * 100 000-entry columns at random (a cache miss per field); instead the columns are swept once in entry order and
+ * each traded entry's fields are written to its position.
+ */
+function gatherTradedFields(columns: BookColumns, offerSide: SortedSide, bidSide: SortedSide, pairs: FillPairs): [TradedFields, TradedFields] {
   const { ids, participants, feesMicroPerKWh: fees } = columns;
+  const sellerCount = (pairs.sellPosition[pairs.count - 1] as number) + 1;
+  const buyerCount = (pairs.buyPosition[pairs.count - 1] as number) + 1;
+  // Position of each traded entry; sellers as p, buyers as −(p + 1), everyone else as NaN.
+  const positionOf = new Float64Array(ids.length).fill(NaN);
+  for (let p = 0; p < sellerCount; p += 1) positionOf[offerSide.order[p] as number] = p;
+  for (let p = 0; p < buyerCount; p += 1) positionOf[bidSide.order[p] as number] = -(p + 1);
+  const sellers: TradedFields = { ids: new Array<string>(sellerCount), participants: new Array<string>(sellerCount), feesMicroPerKWh: new Float64Array(sellerCount) };
+  const buyers: TradedFields = { ids: new Array<string>(buyerCount), participants: new Array<string>(buyerCount), feesMicroPerKWh: new Float64Array(buyerCount) };
+  for (let i = 0; i < positionOf.length; i += 1) {
+    const position = positionOf[i] as number;
+    if (position !== position) continue;
+    const into = position >= 0 ? sellers : buyers;
+    const p = position >= 0 ? position : -position - 1;
+    into.ids[p] = ids[i] as string;
+    into.participants[p] = participants[i] as string;
+    into.feesMicroPerKWh[p] = fees[i] as number;
+  }
+  return [sellers, buyers];
+}
+
+/** One trade object per pair, in pairing order. */
+function tradesOf(columns: BookColumns, offerSide: SortedSide, bidSide: SortedSide, pairs: FillPairs, priceMicroPerKWh: number, zoneId: string): Trade[] {
+  const [sellers, buyers] = gatherTradedFields(columns, offerSide, bidSide, pairs);
   const trades = new Array<Trade>(pairs.count);
   const amounts = new TradeAmountCache(priceMicroPerKWh);
   for (let k = 0; k < pairs.count; k += 1) {
-    const seller = offerSide.order[pairs.sellPosition[k] as number] as number;
-    const buyer = bidSide.order[pairs.buyPosition[k] as number] as number;
+    const seller = pairs.sellPosition[k] as number;
+    const buyer = pairs.buyPosition[k] as number;
     const energyWh = pairs.energyWh[k] as number;
-    const sellerFeeMicroPerKWh = fees[seller] as number;
-    const buyerFeeMicroPerKWh = fees[buyer] as number;
+    const sellerFeeMicroPerKWh = sellers.feesMicroPerKWh[seller] as number;
+    const buyerFeeMicroPerKWh = buyers.feesMicroPerKWh[buyer] as number;
     trades[k] = {
       zoneId,
-      sellOrderId: ids[seller] as string,
-      buyOrderId: ids[buyer] as string,
-      seller: participants[seller] as string,
-      buyer: participants[buyer] as string,
+      sellOrderId: sellers.ids[seller] as string,
+      buyOrderId: buyers.ids[buyer] as string,
+      seller: sellers.participants[seller] as string,
+      buyer: buyers.participants[buyer] as string,
       energyWh,
       priceMicroPerKWh,
       amountMicro: amounts.amountMicroFor(energyWh),

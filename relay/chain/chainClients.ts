@@ -18,8 +18,11 @@ export interface ChainClients {
 export function createChainClients(rpcUrl: string, chainId: number, relayKey: Hex): ChainClients {
   const chain = defineChain({ id: chainId, name: `chain-${chainId}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } });
   const transport = http(rpcUrl, { retryCount: 0, timeout: 10_000 });
-  const publicClient = createPublicClient({ chain, transport, pollingInterval: 200 }) as PublicClient;
-  const walletFor = (privateKey: Hex) => createWalletClient({ chain, transport, account: privateKeyToAccount(privateKey) });
+  // A local node (anvil) mines at once: poll receipts often. A remote chain: every 2 s.
+  const isLocal = /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(rpcUrl);
+  const pollingInterval = isLocal ? 50 : 2000;
+  const publicClient = createPublicClient({ chain, transport, pollingInterval }) as PublicClient;
+  const walletFor = (privateKey: Hex) => createWalletClient({ chain, transport, account: privateKeyToAccount(privateKey), pollingInterval });
   const walletClient = walletFor(relayKey);
   return { chain, publicClient, walletClient, account: walletClient.account, walletFor };
 }

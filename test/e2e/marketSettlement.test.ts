@@ -56,7 +56,7 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
       },
     });
     demos.push(first);
-    await waitUntil('a settlement broadcast', () => crashedTxHash !== undefined, 60_000);
+    await waitUntil('a settlement broadcast', () => crashedTxHash !== undefined, 90_000);
     await first.stop();
     const beforeRestart = await (async () => {
       const store = await openStore({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
@@ -72,7 +72,7 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
 
     const second = await startDemo(common);
     demos.push(second);
-    await waitUntil('two more confirmed settlements after the restart', () => second.market.stats.batchesConfirmed >= 2, 45_000);
+    await waitUntil('two more confirmed settlements after the restart', () => second.market.stats.batchesConfirmed >= 2, 60_000);
     await second.market.stop();
 
     const db = second.relay.store.db;

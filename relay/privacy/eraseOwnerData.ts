@@ -63,6 +63,9 @@ export async function eraseOwnerData(options: { db: RelayDatabase; keyring: Data
     const db = transaction as unknown as RelayDatabase;
     const meterRows = await queryRows<{ address: string }>(db, sql`SELECT address FROM meters WHERE owner_address = ${owner} ORDER BY address FOR UPDATE`);
     const meters = meterRows.map((row) => row.address);
+    // Ingest holds a meter's chain-head row lock until its batch commits: taking the same locks (in the same meter
+    // order) waits for batches in flight, so the deletes below see their samples.
+    await db.execute(sql`SELECT meter FROM chain_heads WHERE ${inList('meter', meters)} ORDER BY meter FOR UPDATE`);
     const present = await presentTables(db, MARKET_TABLES);
     const hasSettlement = present.has('market_trades') && present.has('settlement_batches');
     const ownTrades = sql`(seller = ${owner} OR buyer = ${owner} OR ${inList('seller_meter', meters)} OR ${inList('buyer_meter', meters)})`;

@@ -5,7 +5,8 @@
  * `max_queued_messages`, DESIGN §7), which would be the test's loss, not the meters'.
  *
  * Messages from the parent: `{type:'start', url, clientId, addresses}` → `{type:'ready'}`;
- * `{type:'check', lastSeqs}` → `{type:'result', …}` (see {@link CollectorReport}).
+ * `{type:'check', lastSeqs}` → `{type:'result', …}` (see {@link CollectorReport});
+ * `{type:'clearRetained', addresses}` → `{type:'cleared'}`; `{type:'stop'}`.
  */
 import type { MqttClient } from 'mqtt';
 import { createRecordCollector, type RecordCollector } from './recordCollector.ts';
@@ -67,6 +68,10 @@ process.on('message', async (message: any) => {
     process.send!({ type: 'ready' });
   } else if (message.type === 'check') {
     process.send!({ type: 'result', report: report(message.lastSeqs) });
+  } else if (message.type === 'clearRetained') {
+    // The meters' status (and Last Will) is retained: leave no trace of this run on a shared broker.
+    for (const address of message.addresses as string[]) await clients[0]!.publishAsync(`pet/v1/meters/${address}/status`, '', { qos: 1, retain: true });
+    process.send!({ type: 'cleared' });
   } else if (message.type === 'stop') {
     for (const client of clients) await client.endAsync();
     process.exit(0);

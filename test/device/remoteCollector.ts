@@ -11,6 +11,8 @@ export interface RemoteCollector {
   check(lastSeqs: Record<string, number>): Promise<CollectorReport>;
   /** Polls {@link check} until every record is there or `timeoutMs` passes; returns the last report. */
   waitForComplete(lastSeqs: Record<string, number>, timeoutMs: number): Promise<CollectorReport>;
+  /** Clears the retained status of these meters on the broker (an empty retained message, MQTT-3.1.1 §3.3.1.3). */
+  clearRetained(addresses: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,9 @@ export async function startRemoteCollector(url: string, clientId: string, addres
         report = await remote.check(lastSeqs);
       }
       return report;
+    },
+    async clearRetained(addresses) {
+      await ask({ type: 'clearRetained', addresses });
     },
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -55,9 +55,7 @@ export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptio
   const cleared = clearZoneColumns(entries, options.rule, options.minimumTradeThresholdWh);
   const { offerSide, bidSide, soldWh, boughtWh, netted, clearingPriceMicroPerKWh: priceMicroPerKWh } = cleared;
   const trades = priceMicroPerKWh === null ? [] : tradesOf(cleared.columns, offerSide, bidSide, cleared.pairs, priceMicroPerKWh, options.zoneId);
-  const remainders = new Array<BookEntry>(remainderCount(offerSide, soldWh) + remainderCount(bidSide, boughtWh));
-  const next = collectRemainders(entries, offerSide, soldWh, netted.length > 0, remainders, 0);
-  collectRemainders(entries, bidSide, boughtWh, netted.length > 0, remainders, next);
+  const remainders = remaindersOf(entries, offerSide, soldWh, bidSide, boughtWh);
   return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh: cleared.clearedWh, trades, netted, remainders };
 }
 
@@ -127,29 +125,42 @@ function tradesOf(columns: BookColumns, offerSide: SortedSide, bidSide: SortedSi
   return trades;
 }
 
-/** How many orders of one side have energy left. */
-function remainderCount(side: SortedSide, tradedWh: Float64Array): number {
-  let count = 0;
-  for (let k = 0; k < tradedWh.length; k += 1) if ((side.energiesWh[k] as number) > (tradedWh[k] as number)) count += 1;
-  return count;
-}
-
 /**
- * Writes what is left of each order of one side, in priority order, from `remainders[start]` on; returns the next
- * free index. An order untouched by netting and trading is returned as the same entry object; any other gets a
- * copy with the energy left.
+ * Notes, for each order of one side with energy left, its slot in the remainders (priority order, from `start`)
+ * and the energy left; returns the next free slot.
  */
-function collectRemainders(entries: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array, isNetted: boolean, remainders: BookEntry[], start: number): number {
+function assignRemainderSlots(side: SortedSide, tradedWh: Float64Array, slotOf: Float64Array, leftWhBySlot: Float64Array, start: number): number {
   const { order, energiesWh } = side;
   let next = start;
   for (let k = 0; k < order.length; k += 1) {
-    const traded = tradedWh[k] as number;
-    const leftWh = (energiesWh[k] as number) - traded;
+    const leftWh = (energiesWh[k] as number) - (tradedWh[k] as number);
     if (leftWh <= 0) continue;
-    const entry = entries[order[k] as number] as BookEntry;
-    // Without netting, an untraded order has all its energy left: no need to read the entry to know it.
-    const isWhole = traded === 0 && (!isNetted || leftWh === entry.energyWh);
-    remainders[next++] = isWhole ? entry : { ...entry, energyWh: leftWh };
+    slotOf[order[k] as number] = next;
+    leftWhBySlot[next] = leftWh;
+    next += 1;
   }
   return next;
+}
+
+/**
+ * What is left of each order, offers then bids in priority order. An order untouched by netting and trading is
+ * returned as the same entry object; any other gets a copy with the energy left. The entries are visited in entry
+ * (memory) order and written to their slots, rather than fetched in price order, which would jump at random
+ * across the book.
+ */
+function remaindersOf(entries: readonly BookEntry[], offerSide: SortedSide, soldWh: Float64Array, bidSide: SortedSide, boughtWh: Float64Array): BookEntry[] {
+  const slotOf = new Float64Array(entries.length).fill(NaN);
+  const leftWhBySlot = new Float64Array(offerSide.order.length + bidSide.order.length);
+  const offerSlots = assignRemainderSlots(offerSide, soldWh, slotOf, leftWhBySlot, 0);
+  const count = assignRemainderSlots(bidSide, boughtWh, slotOf, leftWhBySlot, offerSlots);
+  const remainders = new Array<BookEntry>(count);
+  for (let i = 0; i < slotOf.length; i += 1) {
+    const slot = slotOf[i] as number;
+    if (slot !== slot) continue;
+    const entry = entries[i] as BookEntry;
+    const leftWh = leftWhBySlot[slot] as number;
+    // All of its energy left means neither netting nor trading touched it (both only ever lower it).
+    remainders[slot] = leftWh === entry.energyWh ? entry : { ...entry, energyWh: leftWh };
+  }
+  return remainders;
 }

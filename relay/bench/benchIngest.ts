@@ -5,8 +5,10 @@
  *   - raw MQTT pass-through (plain mqtt.js subscribers, same connections, same payloads),
  *   - raw batched insert (postgres.js, 1 000 rows a statement, same row shape),
  *   - raw verify (the same seal signatures through the same worker pool, nothing else).
+ *   - publish → plain MQTT subscriber (the broker leg alone, same messages, same run) for the latency figures.
  * Scenarios: (a) production cadence (samples plus one seal per interval), (b) all-signed traffic, (c) latency
- * from publish to stored at 1 000 records/s.
+ * at 1 000 records/s from publish to stored and from publish to the owner's WebSocket client (`meter:<address>`
+ * channels of 100 registered meters, signed in over the HTTP API; the HTTP server starts only for (c)).
  *
  * Environment: BENCH_DATABASE_URL, BENCH_MQTT_URL (defaults: the local test services), BENCH_SCALE (1 = default size).
  */
@@ -21,7 +23,12 @@ import { verifySeal } from '../../shared/protocol/sealSignature.ts';
 import { readRelayConfig } from '../config/relayConfig.ts';
 import { startRelay, type RelayHandle } from '../startRelay.ts';
 import { startSealVerifierPool } from '../verify/sealVerifierPool.ts';
+import { registerMeter } from '../store/queries/registerMeter.ts';
+import { createTestMeter } from '../test/meterChain.ts';
+import { startHttpServer, type RunningHttpServer } from '../web/startHttpServer.ts';
+import { readWebConfig } from '../web/webConfig.ts';
 import type { BenchMessage } from './benchPublisher.ts';
+import type { ProbeMessage } from './benchProbeProcess.ts';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MQTT_URL = process.env.BENCH_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
@@ -33,32 +40,43 @@ const schema = `pet_bench_${run}`;
 
 type Reply = Record<string, unknown>;
 
-function startPublisher(): Promise<{ child: ChildProcess; request(message: BenchMessage, key: string): Promise<Reply>; send(message: BenchMessage): void }> {
-  const child = fork(new URL('./benchPublisher.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_MQTT_URL: MQTT_URL } });
-  const waiting = new Map<string, (reply: Reply) => void>();
+interface BenchChild<Message> {
+  child: ChildProcess;
+  /** Sends `message` and resolves with the first reply holding `key` (rejects on a `failed` reply). */
+  request(message: Message, key: string): Promise<Reply>;
+  send(message: Message): void;
+}
+
+/** Forks a benchmark child (`tsx`) that answers over IPC and says `{ ready: true }` once started. */
+function forkBenchChild<Message>(file: string): Promise<BenchChild<Message>> {
+  const child = fork(new URL(file, import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_MQTT_URL: MQTT_URL } });
+  const waiting = new Map<string, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
   child.on('message', (reply: Reply) => {
-    for (const [key, resolve] of waiting) {
-      if (key in reply) {
+    for (const [key, { resolve, reject }] of waiting) {
+      if (key in reply || 'failed' in reply) {
         waiting.delete(key);
-        resolve(reply);
+        if ('failed' in reply) reject(new Error(`${file}: ${String(reply.failed)}`));
+        else resolve(reply);
       }
     }
   });
-  const api = {
+  const api: BenchChild<Message> = {
     child,
-    request: (message: BenchMessage, key: string) => new Promise<Reply>((resolve) => {
-      waiting.set(key, resolve);
-      child.send(message);
+    request: (message, key) => new Promise<Reply>((resolve, reject) => {
+      waiting.set(key, { resolve, reject });
+      child.send(message as object);
     }),
-    send: (message: BenchMessage) => void child.send(message),
+    send: (message) => void child.send(message as object),
   };
-  return new Promise((resolve) => {
-    waiting.set('ready', () => resolve(api));
+  return new Promise((resolve, reject) => {
+    waiting.set('ready', { resolve: () => resolve(api), reject });
   });
 }
 
+const startPublisher = () => forkBenchChild<BenchMessage>('./benchPublisher.ts');
+
 /** Runs a flow-controlled publish and resolves when `consumedCount()` reaches the number of messages. */
-async function timedFlow(publisher: Awaited<ReturnType<typeof startPublisher>>, total: number, consumedCount: () => number): Promise<number> {
+async function timedFlow(publisher: BenchChild<BenchMessage>, total: number, consumedCount: () => number): Promise<number> {
   const started = performance.now();
   const timer = setInterval(() => publisher.send({ cmd: 'consumed', count: consumedCount() }), 10);
   const published = publisher.request({ cmd: 'go', mode: 'flow', window: WINDOW }, 'published');
@@ -86,8 +104,9 @@ function percentile(sorted: number[], p: number): number {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
+const multiple = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
 
-async function rawPassThrough(publisher: Awaited<ReturnType<typeof startPublisher>>, meters: number, intervals: number, samplesPerSeal: number): Promise<number> {
+async function rawPassThrough(publisher: BenchChild<BenchMessage>, meters: number, intervals: number, samplesPerSeal: number): Promise<number> {
   const prefix = `pet-bench-${run}-raw/`;
   let received = 0;
   const clients = await Promise.all(
@@ -121,6 +140,8 @@ async function main(): Promise<void> {
   await admin.unsafe(`CREATE SCHEMA "${schema}"`);
   const publisher = await startPublisher();
   let relay: RelayHandle | undefined;
+  let http: RunningHttpServer | undefined;
+  let probe: BenchChild<ProbeMessage> | undefined;
   const out = (line: string) => process.stdout.write(line + '\n');
   try {
     const meters = Math.round(400 * SCALE);
@@ -181,21 +202,58 @@ async function main(): Promise<void> {
     const signedRate = await timedFlow(publisher, seals.length, () => stored);
     out(`(b) relay, all-signed (${fmt(seals.length)} seals)                     ${fmt(signedRate)} seals/s = ${ratio(signedRate, rawVerify)} of raw verify (target ≥ 60 %)`);
 
-    // (c) latency at 1 000 records/s.
-    const latency = await publisher.request({ cmd: 'prepare', scenario: 'cadence', meters: 100, intervals: 1, samplesPerSeal: 49, prefix: config.topicPrefix, meterOffset: 4_000_000 }, 'prepared');
+    // (c) latency at 1 000 records/s: publish → stored, and publish → WebSocket as the meters' owner receives it on
+    // `meter:<address>` (sent per stored batch, not throttled), beside the broker leg alone (baseline).
+    const latencyMeters = 100;
+    const latencyOffset = 4_000_000;
+    const latency = await publisher.request({ cmd: 'prepare', scenario: 'cadence', meters: latencyMeters, intervals: 1, samplesPerSeal: 49, prefix: config.topicPrefix, meterOffset: latencyOffset }, 'prepared');
+    http = await startHttpServer({ config, store: relay.store, events: relay.events, metrics: relay.metrics, logger: relay.logger.child({}, { level: 'error' }), webConfig: readWebConfig({}) });
+    await (await fetch(`${http.url}/`)).text(); // the dashboard bundles on start: let that finish before measuring
+    probe = await forkBenchChild<ProbeMessage>('./benchProbeProcess.ts');
+    const { ownerAddress } = await probe.request({ cmd: 'sign-in', httpUrl: http.url }, 'ownerAddress');
+    const addresses = Array.from({ length: latencyMeters }, (_, i) => createTestMeter(latencyOffset + i).address);
+    for (const address of addresses) await registerMeter(relay.store.db, { address, zone: `bench-${run}`, ownerAddress: String(ownerAddress) });
+    await probe.request({ cmd: 'subscribe', meters: addresses, mqttUrl: MQTT_URL, topicPrefix: config.topicPrefix, clientId: `pet-bench-probe-${run}` }, 'subscribed');
     recordTimes = true;
     stored = 0;
     const reply = await publisher.request({ cmd: 'go', mode: 'rate', perSecond: 1000 }, 'publishTimes');
     const total = Number(latency.prepared);
     const deadline = Date.now() + 30_000;
-    while (stored < total && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (;;) {
+      const { counts } = (await probe.request({ cmd: 'count' }, 'counts')) as { counts: { feed: number; mqtt: number } };
+      if ((stored >= total && counts.feed >= total && counts.mqtt >= total) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const { arrivals } = (await probe.request({ cmd: 'collect' }, 'arrivals')) as { arrivals: { feed: [string, number][]; mqtt: [string, number][] } };
+    const feedAt = new Map(arrivals.feed);
+    const mqttAt = new Map(arrivals.mqtt);
+    const keys = latency.keys as string[];
     const digests = latency.digests as string[];
     const times = reply.publishTimes as number[];
-    const latencies = digests.map((digest, i) => (storedAt.get(digest) ?? Number.NaN) - times[i]!).filter((ms) => Number.isFinite(ms)).sort((a, b) => a - b);
-    out(`(c) publish → stored at 1 000 records/s (${fmt(latencies.length)} of ${fmt(total)})       p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
-    out('(the WebSocket leg is not measured here: the feed batches zone updates on its own interval)');
+    const since = (arrival: (i: number) => number | undefined) => times.map((t, i) => (arrival(i) ?? Number.NaN) - t).filter((ms) => Number.isFinite(ms)).sort((x, y) => x - y);
+    const toStored = since((i) => storedAt.get(digests[i]!));
+    const toFeed = since((i) => feedAt.get(keys[i]!));
+    const toMqtt = since((i) => mqttAt.get(keys[i]!));
+    const figures = (sorted: number[]) => sorted.length === 0 ? 'nothing arrived' : `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`;
+    out(`baseline  publish → plain MQTT subscriber at 1 000 records/s (${fmt(toMqtt.length)} of ${fmt(total)})   ${figures(toMqtt)}`);
+    out(`(c) publish → stored at 1 000 records/s (${fmt(toStored.length)} of ${fmt(total)})       ${figures(toStored)}`);
+    out(`(c) publish → WebSocket meter:<address>, owner (${fmt(toFeed.length)} of ${fmt(total)}, ${latencyMeters} channels)   ${figures(toFeed)}`);
+    if (toFeed.length > 0 && toMqtt.length > 0) {
+      const p99 = percentile(toFeed, 99);
+      out(`    WebSocket vs plain MQTT: p50 ${multiple(percentile(toFeed, 50), percentile(toMqtt, 50))}, p99 ${multiple(p99, percentile(toMqtt, 99))}; p99 ${p99.toFixed(1)} ms ${p99 < 100 ? 'meets' : 'MISSES'} the target < 100 ms`);
+    }
+    out('    (zone:<id> aggregates add up to PET_FEED_INTERVAL_MS, 250 ms by default, on top by design: throttled per zone)');
   } finally {
     publisher.send({ cmd: 'exit' });
+    if (probe !== undefined && probe.child.exitCode === null) {
+      const exited = new Promise((resolve) => {
+        probe!.child.once('exit', resolve);
+        setTimeout(resolve, 5_000).unref();
+      });
+      probe.send({ cmd: 'exit' });
+      await exited;
+    }
+    await http?.close();
     await relay?.stop();
     for (let i = 0; i < CONNECTIONS; i++) {
       const client = await mqtt.connectAsync(MQTT_URL, { clientId: `pet-bench-${run}-${i}`, clean: true, reconnectPeriod: 0 });

@@ -2,7 +2,9 @@
  * Child process of the ingest benchmark: builds the records of a scenario (valid chains from deterministic test
  * meters), then publishes them at QoS 1 to the broker, either flow-controlled (never more than `window`
  * records ahead of what the parent reports as consumed — Mosquitto drops beyond its queue limit, DESIGN §7)
- * or at a fixed rate. Talks to the parent over IPC.
+ * or at a fixed rate. Talks to the parent over IPC: `prepare` answers with each record's digest and its
+ * `<meter>:<seq>` key (in publish order), `go` in rate mode with each record's publish time (Unix ms from
+ * `performance.timeOrigin + performance.now()`, the clock the parent stamps arrivals with).
  */
 import mqtt from 'mqtt';
 import { recordDigestHex } from '../../shared/protocol/recordDigest.ts';
@@ -28,7 +30,7 @@ function prepare(message: Extract<BenchMessage, { cmd: 'prepare' }>): void {
   const length = chains[0]!.length;
   for (let step = 0; step < length; step++) for (const chain of chains) records.push(chain[step]!);
   messages = records.map((record) => wireMessage(record, message.prefix));
-  send({ prepared: messages.length, digests: records.map(recordDigestHex), seals: message.scenario === 'signed' ? messages.map((m) => m.payload) : undefined });
+  send({ prepared: messages.length, digests: records.map(recordDigestHex), keys: records.map((record) => `${record.meter}:${record.seq}`), seals: message.scenario === 'signed' ? messages.map((m) => m.payload) : undefined });
 }
 
 async function publishFlow(window: number): Promise<void> {

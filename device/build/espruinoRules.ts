@@ -90,6 +90,30 @@ const MISSING_METHODS: Record<string, string> = {
 /** Regular-expression flags the interpreter refuses (`s` measured; `d` and `v` are newer still). */
 const MISSING_REGEX_FLAGS = 'sdv';
 
+/**
+ * Pattern syntax that parses on Espruino 2v29 but never matches there (measured: `/^a{2}$/`, `/^a{2,}$/`,
+ * `/^(ab)+$/` and `/x?y/` are all false for inputs they should match). Escaped characters are skipped.
+ */
+function findUnsupportedRegexSyntax(pattern: string): string | undefined {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (char === ']') inClass = false;
+      continue;
+    }
+    if (char === '[') inClass = true;
+    else if (char === '{' && /[0-9]/.test(pattern[i + 1] ?? '')) return 'a counted quantifier {n}';
+    else if (char === '(') return 'a group ( … )';
+    else if (char === '?') return 'the ? quantifier';
+  }
+  return undefined;
+}
+
 /** Own-property lookup, so that names like `toString` do not hit Object.prototype. */
 function lookup(table: Record<string, string>, key: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
@@ -145,6 +169,8 @@ export function checkEspruinoSubset(code: string): EspruinoRuleViolation[] {
           for (const flag of node.regex.flags as string) {
             if (MISSING_REGEX_FLAGS.includes(flag)) report(node, 'regex-flag', `regular-expression flag "${flag}" is not supported`);
           }
+          const unsupported = findUnsupportedRegexSyntax(node.regex.pattern as string);
+          if (unsupported !== undefined) report(node, 'regex-syntax', `regular expression uses ${unsupported}, which never matches on Espruino 2v29: test characters in code`);
         }
         break;
       case 'ObjectPattern':

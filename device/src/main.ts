@@ -69,6 +69,22 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
     onRecordWritten(): void {},
   });
 
+  // Declared before first use: Espruino does not hoist function declarations inside a function body
+  // (measured on 2v29: "statusText is not defined").
+  function statusText(isOnline: boolean): string {
+    return statusJson({
+      isOnline,
+      seq: recordLog.head().nextSeq - 1,
+      queued: ring.pendingCount(),
+      dropped: recordLog.droppedRecords(),
+      uptimeS: getTime() - bootS,
+    });
+  }
+
+  function publishStatus(): void {
+    // QoS 1, retained (docs/protocol.md §4); skipped when the in-flight window is full, the next one follows.
+    if (client.isConnected() && client.hasRoom()) client.publishAtLeastOnce(meterTopic(config.address, 'status'), statusText(true), true, () => {});
+  }
   const client = createMqttClient({
     connect: {
       // docs/protocol.md §4: client id `pet-{meter}`, clean session 0.
@@ -123,20 +139,7 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
     },
   });
 
-  function statusText(isOnline: boolean): string {
-    return statusJson({
-      isOnline,
-      seq: recordLog.head().nextSeq - 1,
-      queued: ring.pendingCount(),
-      dropped: recordLog.droppedRecords(),
-      uptimeS: getTime() - bootS,
-    });
-  }
 
-  function publishStatus(): void {
-    // QoS 1, retained (docs/protocol.md §4); skipped when the in-flight window is full, the next one follows.
-    if (client.isConnected() && client.hasRoom()) client.publishAtLeastOnce(meterTopic(config.address, 'status'), statusText(true), true, () => {});
-  }
 
   // A stall up to a sample period is bridged with the last reading; a longer one is a gap, never filled in.
   const windowState = newWindowState(restored.registers, measure.sampleSeconds, measure.sampleSeconds + (3 * measure.burstPeriodMs) / 1000);

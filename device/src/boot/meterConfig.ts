@@ -3,6 +3,7 @@
  * `peer-energy-trader provision`) at boot and passed down. A bad value is reported with the field, what was
  * expected and what came; the firmware then waits for provisioning instead of crashing.
  */
+import { isLowerHexAddress } from '../records/hexDigits.ts';
 
 export interface MeasureConfig {
   /** "adc" reads the clamp; "simulated" synthesises a household (a board without ADC, an emulator). */
@@ -91,7 +92,7 @@ export function parseMeterConfig(source: unknown): MeterConfig {
   const root = source as any;
   if (root.v !== 1) fail('v', 'configuration version 1', root.v);
   const address = text(root, '', 'address', undefined);
-  if (!/^0x[0-9a-f]{40}$/.test(address)) fail('address', 'a lower-case 0x address of 20 bytes', address);
+  if (!isLowerHexAddress(address)) fail('address', 'a lower-case 0x address of 20 bytes', address);
   const wifi = section(root, 'wifi');
   const mqtt = section(root, 'mqtt');
   const measure = section(root, 'measure');

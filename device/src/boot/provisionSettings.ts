@@ -5,6 +5,7 @@
  *
  * Node-side only: never imported by the firmware entry.
  */
+import { isHexDigits, isLowerHexAddress } from '../records/hexDigits.ts';
 import { CONFIG_FILE, KEY_FILE } from './storedSettings.ts';
 
 /** Defaults from espruino.config.json (`meter`, `queue`, `mqtt` sections). */
@@ -55,7 +56,7 @@ const MEASURE_KEYS = [
 
 /** The JSON object stored as `pet.cfg` (validated by the firmware's parseMeterConfig at boot). */
 export function buildMeterConfig(request: ProvisionRequest): Record<string, unknown> {
-  if (!/^0x[0-9a-f]{40}$/.test(request.address)) {
+  if (!isLowerHexAddress(request.address)) {
     throw { code: 'bad_address', message: `expected a lower-case 0x address, got ${JSON.stringify(request.address)}` } satisfies ProvisionProblem;
   }
   const broker = parseBrokerUrl(request.brokerUrl);
@@ -84,7 +85,7 @@ export function buildMeterConfig(request: ProvisionRequest): Record<string, unkn
 /** The Storage files as name → content. */
 export function buildStorageFiles(request: ProvisionRequest): Record<string, string> {
   const keyHex = request.privateKeyHex.replace(/^0x/, '').toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(keyHex)) {
+  if (!isHexDigits(keyHex, 64, false)) {
     throw { code: 'bad_key', message: `expected a 32-byte private key as 64 hex digits, got ${keyHex.length} characters` } satisfies ProvisionProblem;
   }
   return { [CONFIG_FILE]: JSON.stringify(buildMeterConfig(request)), [KEY_FILE]: keyHex };

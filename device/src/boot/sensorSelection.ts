@@ -19,11 +19,21 @@ function resolvePin(name: string): unknown {
   return scope !== undefined && scope[name] !== undefined ? scope[name] : name;
 }
 
+/**
+ * A working, wired ADC reads the biased voltage input somewhere inside 0 … 1. Builds without an ADC answer
+ * `analogRead` with a constant 0 and only print an error (measured on Espruino 2v29's Linux build), and a
+ * floating or shorted input sits at a rail: either way the input is not measuring, so a few readings that all
+ * sit exactly on 0 or 1 count as no ADC.
+ */
 function hasWorkingAdc(pin: unknown): boolean {
   if (typeof analogRead !== 'function') return false;
   try {
-    const value = analogRead(pin);
-    return typeof value === 'number' && !isNaN(value);
+    for (let i = 0; i < 8; i++) {
+      const value = analogRead(pin);
+      if (typeof value !== 'number' || isNaN(value)) return false;
+      if (value > 0 && value < 1) return true;
+    }
+    return false;
   } catch (error) {
     return false;
   }
@@ -32,13 +42,14 @@ function hasWorkingAdc(pin: unknown): boolean {
 export function selectSensor(measure: MeasureConfig): SensorChoice {
   const voltagePin = resolvePin(measure.voltagePin);
   const currentPin = resolvePin(measure.currentPin);
+  const esp32 = (typeof ESP32 !== 'undefined' ? ESP32 : undefined) as any;
+  if (measure.sensor === 'adc' && esp32 !== undefined && typeof esp32.setAtten === 'function') {
+    // ESP32.setAtten(pin, 0…3): 3 = 11 dB, the range a biased 0 … 3.3 V signal needs; set before the check
+    // below, or the default 0 dB range would read the mid-rail bias as full scale.
+    esp32.setAtten(voltagePin, measure.adcAttenuation);
+    esp32.setAtten(currentPin, measure.adcAttenuation);
+  }
   if (measure.sensor === 'adc' && hasWorkingAdc(voltagePin)) {
-    const esp32 = (typeof ESP32 !== 'undefined' ? ESP32 : undefined) as any;
-    if (esp32 !== undefined && typeof esp32.setAtten === 'function') {
-      // ESP32.setAtten(pin, 0…3): 3 = 11 dB, the range a biased 0 … 3.3 V signal needs.
-      esp32.setAtten(voltagePin, measure.adcAttenuation);
-      esp32.setAtten(currentPin, measure.adcAttenuation);
-    }
     return { source: createAdcBurstSource(voltagePin, currentPin, measure.samplePairsPerBurst), kind: 'adc' };
   }
   const pairsPerCycle = Math.max(8, Math.round(measure.samplePairsPerBurst / 10));

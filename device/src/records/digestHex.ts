@@ -3,6 +3,7 @@
  * The firmware's own copy: shared/protocol/hex.ts also holds a validating decoder whose error class the
  * interpreter cannot carry (`class extends Error`, DESIGN §9).
  */
+import { isHexDigits } from './hexDigits.ts';
 const HEX_DIGITS = '0123456789abcdef';
 
 export function bytesToHex(bytes: Uint8Array): string {
@@ -21,7 +22,7 @@ export function hexToBytesOrUndefined(text: string, byteLength: number): Uint8Ar
   const out = new Uint8Array(byteLength);
   for (let i = 0; i < byteLength; i++) {
     const value = parseInt(digits.substring(i * 2, i * 2 + 2), 16);
-    if (isNaN(value) || !/^[0-9a-fA-F]{2}$/.test(digits.substring(i * 2, i * 2 + 2))) return undefined;
+    if (isNaN(value) || !isHexDigits(digits.substring(i * 2, i * 2 + 2), 2, true)) return undefined;
     out[i] = value;
   }
   return out;

@@ -6,6 +6,9 @@ import { createApiApp, type ApiApp } from './openApiHono.ts';
 import { registerAuthRoutes } from './routes/authRoutes.ts';
 import { registerFeedUpgradeRoute } from './routes/feedUpgradeRoute.ts';
 import { registerHealthRoutes } from './routes/healthRoutes.ts';
+import { registerMarketMeterRoutes } from './routes/marketMeterRoutes.ts';
+import { registerMarketStandingOrderRoutes } from './routes/marketStandingOrderRoutes.ts';
+import { registerMarketZoneRoutes } from './routes/marketZoneRoutes.ts';
 import { registerMeterDetailRoutes } from './routes/meterDetailRoutes.ts';
 import { registerMeterRoutes } from './routes/meterRoutes.ts';
 import { registerMetricsRoute } from './routes/metricsRoute.ts';
@@ -53,6 +56,9 @@ export function createApp(deps: ApiDependencies): ApiApp {
   registerMeterRoutes(app, deps);
   registerMeterDetailRoutes(app, deps);
   registerZoneRoutes(app, deps);
+  registerMarketZoneRoutes(app, deps);
+  registerMarketMeterRoutes(app, deps);
+  registerMarketStandingOrderRoutes(app, deps);
   registerRejectionRoutes(app, deps);
   registerFeedUpgradeRoute(app);
 
@@ -63,7 +69,7 @@ export function createApp(deps: ApiDependencies): ApiApp {
       info: {
         title: 'peer-energy-trader relay API',
         version: '1',
-        description: 'Meters, owner readings and seals, zone aggregates (≥ 5 meters), operator registration. See docs/api.md.',
+        description: 'Meters, owner readings and seals, zone aggregates and market (≥ 5 meters), owner trades and standing orders, operator registration. See docs/api.md.',
       },
     });
     return c.json(document);

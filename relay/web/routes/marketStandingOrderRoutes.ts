@@ -1,0 +1,142 @@
+/**
+ * A household's standing order (docs/trading_rules.md §Standing orders), read and set by the meter's owner. The
+ * relay sizes each interval's order from the forecast; the household only sets its limits.
+ *
+ * Two request shapes are taken by `PUT`:
+ *  - both sides at once, as the dashboard's form sends them (`relay/web/dashboard/src/standingOrderForm.ts`):
+ *    `{ "minSellPriceMicroPerKWh": 120000 | null, "maxBuyPriceMicroPerKWh": 300000 | null }`, `null` = "auto";
+ *  - one side's limit, keeping the other side as stored: `{ "side": "sell" | "buy", "limitPriceMicroPerKWh": 120000 }`;
+ *  - both sides "auto": `{ "mode": "auto" }`.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { StandingOrder, StandingPrice } from '../../../shared/forecast/sizeOrder.ts';
+import { findStandingOrder } from '../../store/marketQueries/findStandingOrder.ts';
+import { upsertStandingOrder } from '../../store/marketQueries/standingOrders.ts';
+import type { ApiDependencies } from '../apiDependencies.ts';
+import { MeterParamsSchema } from '../apiSchemas.ts';
+import { httpFailure } from '../httpFailure.ts';
+import { errorResponse, type ApiApp } from '../openApiHono.ts';
+import { requireMeterOwner } from './marketMeterAccess.ts';
+import { PriceMicroPerKWhSchema } from './marketSchemas.ts';
+
+const StandingPriceSchema = z
+  .union([z.object({ kind: z.literal('auto') }), z.object({ kind: z.literal('limit'), priceMicroPerKWh: z.number().int() })])
+  .nullable()
+  .openapi('StandingPrice', { description: 'null: this side never trades' });
+
+const StandingOrderViewSchema = z
+  .object({
+    meter: z.string(),
+    minSellPriceMicroPerKWh: z.number().int().nullable().openapi({ description: 'the sell limit; null when "auto" or not selling (see `sell`)' }),
+    maxBuyPriceMicroPerKWh: z.number().int().nullable().openapi({ description: 'the buy limit; null when "auto" or not buying (see `buy`)' }),
+    sell: StandingPriceSchema,
+    buy: StandingPriceSchema,
+    nameplateW: z.number().int(),
+  })
+  .openapi('StandingOrder');
+
+const BothSidesSchema = z
+  .object({ minSellPriceMicroPerKWh: PriceMicroPerKWhSchema.nullable(), maxBuyPriceMicroPerKWh: PriceMicroPerKWhSchema.nullable() })
+  .strict()
+  .openapi('StandingOrderBothSides', { description: 'both limits; null = "auto"' });
+const OneSideSchema = z
+  .object({ side: z.enum(['sell', 'buy']), limitPriceMicroPerKWh: PriceMicroPerKWhSchema })
+  .strict()
+  .openapi('StandingOrderOneSide', { description: 'one side’s limit; the other side is kept' });
+const AutoSchema = z.object({ mode: z.literal('auto') }).strict().openapi('StandingOrderAuto', { description: 'both sides "auto"' });
+
+const STANDING_ORDER_SHAPES =
+  'expected {"minSellPriceMicroPerKWh": integer | null, "maxBuyPriceMicroPerKWh": integer | null}, ' +
+  '{"side": "sell" | "buy", "limitPriceMicroPerKWh": integer} or {"mode": "auto"}, prices integers 0 … 1000000000 micro per kWh';
+
+const StandingOrderRequestSchema = z
+  .union([BothSidesSchema, OneSideSchema, AutoSchema], {
+    error: (issue) => `${STANDING_ORDER_SHAPES}; got ${JSON.stringify(issue.input)?.slice(0, 120) ?? String(issue.input)}`,
+  })
+  .openapi('StandingOrderRequest');
+
+const ownerErrors = {
+  400: errorResponse('bad address or body'),
+  401: errorResponse('not signed in, or the token is bad or expired'),
+  403: errorResponse('signed in, but not the meter’s owner'),
+} as const;
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/meters/{address}/standing-order',
+  tags: ['meters', 'owner', 'market'],
+  summary: 'The meter’s standing order (owner only)',
+  security: [{ ownerSession: [] }],
+  request: { params: MeterParamsSchema },
+  responses: {
+    200: { description: 'the standing order', content: { 'application/json': { schema: StandingOrderViewSchema } } },
+    ...ownerErrors,
+    404: errorResponse('no such meter (`unknown_meter`), or it has no standing order yet (`no_standing_order`)'),
+  },
+});
+
+const putRoute = createRoute({
+  method: 'put',
+  path: '/api/v1/meters/{address}/standing-order',
+  tags: ['meters', 'owner', 'market'],
+  summary: 'Sets the meter’s standing order; it applies from the next interval (owner only)',
+  security: [{ ownerSession: [] }],
+  request: { params: MeterParamsSchema, body: { required: true, content: { 'application/json': { schema: StandingOrderRequestSchema } } } },
+  responses: {
+    200: { description: 'the standing order as stored', content: { 'application/json': { schema: StandingOrderViewSchema } } },
+    ...ownerErrors,
+    404: errorResponse('no such meter'),
+    409: errorResponse('`no_nameplate`: neither a standing order nor the registration gives the meter’s nameplate power'),
+  },
+});
+
+type StandingOrderRequest = z.infer<typeof StandingOrderRequestSchema>;
+
+const fromLimit = (price: number | null): StandingPrice => (price === null ? { kind: 'auto' } : { kind: 'limit', priceMicroPerKWh: price });
+const limitOf = (price: StandingPrice | undefined): number | null => (price?.kind === 'limit' ? price.priceMicroPerKWh : null);
+
+function viewOf(meter: string, standing: StandingOrder) {
+  return {
+    meter,
+    minSellPriceMicroPerKWh: limitOf(standing.sell),
+    maxBuyPriceMicroPerKWh: limitOf(standing.buy),
+    sell: standing.sell ?? null,
+    buy: standing.buy ?? null,
+    nameplateW: standing.nameplatePowerW,
+  };
+}
+
+function sidesOf(request: StandingOrderRequest, current: StandingOrder | undefined): Pick<StandingOrder, 'sell' | 'buy'> {
+  if ('mode' in request) return { sell: { kind: 'auto' }, buy: { kind: 'auto' } };
+  if ('side' in request) {
+    const price: StandingPrice = { kind: 'limit', priceMicroPerKWh: request.limitPriceMicroPerKWh };
+    const { sell, buy } = current ?? {};
+    return request.side === 'sell' ? { sell: price, ...(buy ? { buy } : {}) } : { ...(sell ? { sell } : {}), buy: price };
+  }
+  return { sell: fromLimit(request.minSellPriceMicroPerKWh), buy: fromLimit(request.maxBuyPriceMicroPerKWh) };
+}
+
+/** `GET` and `PUT /api/v1/meters/{address}/standing-order`. */
+export function registerMarketStandingOrderRoutes(app: ApiApp, deps: ApiDependencies): void {
+  app.openapi(getRoute, async (c) => {
+    const { address } = c.req.valid('param');
+    await requireMeterOwner(c, deps, address);
+    const standing = await findStandingOrder(deps.db, address);
+    if (standing === undefined) throw httpFailure(404, 'no_standing_order', `meter ${address} has no standing order yet; set one with PUT`);
+    return c.json(viewOf(address, standing), 200);
+  });
+
+  app.openapi(putRoute, async (c) => {
+    const { address } = c.req.valid('param');
+    const request = c.req.valid('json');
+    const { meter, ownerAddress } = await requireMeterOwner(c, deps, address);
+    const current = await findStandingOrder(deps.db, address);
+    const nameplatePowerW = current?.nameplatePowerW ?? meter.nameplateW;
+    if (nameplatePowerW === null || nameplatePowerW === undefined) {
+      throw httpFailure(409, 'no_nameplate', `meter ${address} has no nameplate power registered (nameplateW); the operator sets it with POST /api/v1/meters`);
+    }
+    const standing: StandingOrder = { participant: ownerAddress, nameplatePowerW, ...sidesOf(request, current) };
+    await upsertStandingOrder(deps.db, address, standing, 'api');
+    return c.json(viewOf(address, standing), 200);
+  });
+}

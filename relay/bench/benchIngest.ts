@@ -136,6 +136,7 @@ async function rawBatchedInsert(rows: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const benchStarted = performance.now();
   const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE SCHEMA "${schema}"`);
   const publisher = await startPublisher();
@@ -264,6 +265,7 @@ async function main(): Promise<void> {
     await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.end({ timeout: 5 });
   }
+  process.stdout.write(`ingest benchmark done in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s\n`);
 }
 
 await main();

@@ -190,7 +190,15 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
             fee = grossAmount * feeBps_ / BPS;
             grossAmount -= fee;
         }
-        _accountWords[seller] = AccountWordLib.credited(_accountWords[seller], grossAmount, soldWh);
+        uint256 slot = _accountSlot(seller);
+        uint256 word;
+        assembly ("memory-safe") {
+            word := sload(slot)
+        }
+        word = AccountWordLib.credited(word, grossAmount, soldWh);
+        assembly ("memory-safe") {
+            sstore(slot, word)
+        }
     }
 
     /// @dev The seal at calldata position `entry` is a well-formed interval that continues `meter`'s last settled
@@ -241,84 +249,94 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     }
 
     /// @dev One pass over the trades: per-seller totals, certificate leaves, and one ledger write per run of
-    /// consecutive trades of the same buyer (the relay sends trades grouped by buyer).
+    /// consecutive trades of the same buyer (the relay sends trades grouped by buyer). Each trade is decoded,
+    /// tallied (SellerTallyLib layout) and hashed into its leaf ({CertificateLeafLib-hash}) in one block, in a leaf
+    /// preimage buffer whose batch key is written once; totals stay on the stack.
     function _debitBuyers(BatchContext memory batch, bytes calldata trades, uint256[] memory tallies) private {
-        uint256 count = trades.length / TRADE_BYTE_LENGTH;
+        uint256 pricePerKWh = batch.pricePerKWh;
+        uint256 sellersOffset = batch.sellersOffset;
+        bytes32[] memory leaves = batch.leaves;
+        uint256 buffer;
+        {
+            bytes32 batchKey = batch.batchKey;
+            assembly ("memory-safe") {
+                buffer := mload(0x40)
+                mstore(0x40, add(buffer, 0xc0))
+                mstore(buffer, batchKey)
+            }
+        }
         address runBuyer;
-        uint256 runAmount;
-        uint256 runEnergyWh;
-        for (uint256 t = 0; t < count; t++) {
-            (address buyer, uint256 amount, uint256 energyWh) = _tallyTrade(batch, trades, t, tallies);
+        // Run and batch totals in SellerTallyLib's layout (Wh ‖ amount), one stack slot each.
+        uint256 runTally;
+        uint256 batchTally;
+        for (uint256 t = 0; t < leaves.length;) {
+            address buyer;
+            uint256 sellerIndex;
+            uint256 energyWh;
+            assembly ("memory-safe") {
+                let word := calldataload(add(trades.offset, mul(t, TRADE_BYTE_LENGTH)))
+                buyer := shr(96, word)
+                sellerIndex := and(shr(80, word), 0xffff)
+                energyWh := and(shr(48, word), 0xffffffff)
+            }
+            if (sellerIndex >= tallies.length) revert SellerIndexOutOfRange(sellerIndex, tallies.length);
+            if (energyWh == 0) revert TradeEnergyZero(t);
+            uint256 tradeTally;
+            assembly ("memory-safe") {
+                // energyWh < 2^32 and pricePerKWh < 2^96: the amount fits SellerTallyLib's 192 bits.
+                tradeTally := or(shl(192, energyWh), div(mul(energyWh, pricePerKWh), WH_PER_KWH))
+                let tally := add(add(tallies, 0x20), shl(5, sellerIndex))
+                mstore(tally, add(mload(tally), tradeTally))
+                let entry := add(sellersOffset, mul(sellerIndex, 177)) // PackedSealLib.ENTRY_BYTE_LENGTH
+                mstore(add(buffer, 0x20), buyer)
+                mstore(add(buffer, 0x40), shr(96, calldataload(add(entry, 22)))) // PackedSealLib.meter
+                mstore(add(buffer, 0x60), energyWh)
+                mstore(add(buffer, 0x80), shr(224, calldataload(add(entry, 78)))) // PackedSealLib.startS
+                mstore(add(buffer, 0xa0), shr(224, calldataload(add(entry, 82)))) // PackedSealLib.endS
+                mstore(add(add(leaves, 0x20), shl(5, t)), keccak256(buffer, 0xc0))
+            }
             if (buyer != runBuyer) {
-                if (runEnergyWh != 0) _debit(runBuyer, runAmount, runEnergyWh);
+                if (runTally != 0) _debit(runBuyer, runTally);
                 runBuyer = buyer;
-                runAmount = amount;
-                runEnergyWh = energyWh;
+                runTally = tradeTally;
             } else {
                 unchecked {
-                    runAmount += amount;
-                    runEnergyWh += energyWh;
+                    runTally += tradeTally;
                 }
             }
             unchecked {
-                batch.energyWh += energyWh;
-                batch.grossAmount += amount;
+                batchTally += tradeTally;
+                ++t;
             }
         }
-        _debit(runBuyer, runAmount, runEnergyWh);
+        _debit(runBuyer, runTally);
+        batch.energyWh = SellerTallyLib.soldWh(batchTally);
+        batch.grossAmount = SellerTallyLib.grossAmount(batchTally);
     }
 
-    /// @dev Decodes trade `t`, adds it to its seller's tally (SellerTallyLib) and writes its certificate leaf.
-    function _tallyTrade(BatchContext memory batch, bytes calldata trades, uint256 t, uint256[] memory tallies)
-        private
-        pure
-        returns (address buyer, uint256 amount, uint256 energyWh)
-    {
-        uint256 sellerIndex;
+    /// @dev Debits `buyer` with the run of trades totalled in `runTally` (SellerTallyLib layout).
+    function _debit(address buyer, uint256 runTally) private {
+        uint256 amount = SellerTallyLib.grossAmount(runTally);
+        uint256 slot = _accountSlot(buyer);
+        uint256 word;
         assembly ("memory-safe") {
-            let word := calldataload(add(trades.offset, mul(t, TRADE_BYTE_LENGTH)))
-            buyer := shr(96, word)
-            sellerIndex := and(shr(80, word), 0xffff)
-            energyWh := and(shr(48, word), 0xffffffff)
+            word := sload(slot)
         }
-        if (sellerIndex >= tallies.length) revert SellerIndexOutOfRange(sellerIndex, tallies.length);
-        if (energyWh == 0) revert TradeEnergyZero(t);
-        uint256 entry;
-        unchecked {
-            // energyWh < 2^32 and pricePerKWh < 2^96; calldata positions are far below 2^256.
-            amount = energyWh * batch.pricePerKWh / WH_PER_KWH;
-            entry = batch.sellersOffset + sellerIndex * PackedSealLib.ENTRY_BYTE_LENGTH;
-        }
-        SellerTallyLib.add(tallies, sellerIndex, energyWh, amount);
-        batch.leaves[t] = _leafHash(batch.batchKey, buyer, entry, energyWh);
-    }
-
-    function _debit(address buyer, uint256 amount, uint256 energyWh) private {
-        uint256 word = _accountWords[buyer];
         uint256 balance = AccountWordLib.balance(word);
         if (balance < amount) revert InsufficientDeposit(buyer, amount, balance);
-        _accountWords[buyer] = AccountWordLib.debited(word, amount, energyWh);
+        word = AccountWordLib.debited(word, amount, SellerTallyLib.soldWh(runTally));
+        assembly ("memory-safe") {
+            sstore(slot, word)
+        }
     }
 
-    /// @dev {CertificateLeafLib-hash} of one trade in scratch memory, without allocating per trade; the meter and
-    /// generation interval come from the seller entry at calldata position `entry`.
-    function _leafHash(bytes32 batchKey, address buyer, uint256 entry, uint256 energyWh)
-        private
-        pure
-        returns (bytes32 leaf)
-    {
-        address meter = PackedSealLib.meter(entry);
-        uint256 startS = PackedSealLib.startS(entry);
-        uint256 endS = PackedSealLib.endS(entry);
+    /// @dev The storage slot of `_accountWords[account]` (Solidity's mapping layout), so settlement loads and
+    /// stores an entry with one hash.
+    function _accountSlot(address account) private pure returns (uint256 slot) {
         assembly ("memory-safe") {
-            let buffer := mload(0x40)
-            mstore(buffer, batchKey)
-            mstore(add(buffer, 0x20), buyer)
-            mstore(add(buffer, 0x40), meter)
-            mstore(add(buffer, 0x60), energyWh)
-            mstore(add(buffer, 0x80), startS)
-            mstore(add(buffer, 0xa0), endS)
-            leaf := keccak256(buffer, 0xc0)
+            mstore(0x00, account)
+            mstore(0x20, _accountWords.slot)
+            slot := keccak256(0x00, 0x40)
         }
     }
 

@@ -148,9 +148,21 @@ market('zone trades: energy, price and time only, no household', async ({ app })
   }
 });
 
-market('zone routes: < 5 meters refused, unknown zone 404, bad input 400', async ({ app }) => {
-  await expectError(await app.request(`/api/v1/zones/tiny/intervals?${range}`), 403, 'aggregate_too_small');
-  await expectError(await app.request(`/api/v1/zones/tiny/trades?${range}`), 403, 'aggregate_too_small');
+market('zone routes: < 5 meters withheld, unknown zone 404, bad input 400', async ({ app, fixture }) => {
+  // A trade in the 3-meter zone, written as the market room writes trades: it must not come out.
+  await fixture.store.db.execute(sql`INSERT INTO market_trades (zone, interval_start_s, trade_index, sell_order_id, buy_order_id, seller, seller_meter, buyer, buyer_meter, energy_wh, price_micro_per_kwh, amount_micro)
+    VALUES ('tiny', ${T}, 0, 's', 'b', ${meterAddress(107)}, ${meterAddress(7)}, ${meterAddress(108)}, ${meterAddress(8)}, 500, 200000, 100000)`);
+  await fixture.store.db.execute(sql`INSERT INTO market_intervals (zone, interval_start_s, interval_end_s, clearing_price_micro_per_kwh, auto_price_micro_per_kwh, order_count, trade_count, cleared_wh, cleared_by)
+    VALUES ('tiny', ${T}, ${T + I}, 200000, 200000, 2, 1, 500, 'relay-test')`);
+  for (const kind of ['intervals', 'trades'] as const) {
+    const response = await app.request(`/api/v1/zones/tiny/${kind}?${range}`);
+    assert.is(response.status, 200, 'a small zone is a normal state, answered without figures');
+    const body = (await response.json()) as Record<string, unknown> & { withheld: { code: string; message: string } };
+    assert.equal([body[kind], body.isWithheld, body.withheld.code], [[], true, 'aggregate_too_small']);
+    assert.match(body.withheld.message, /3 active meters.*at least 5/);
+  }
+  const shown = (await (await app.request(`/api/v1/zones/north/trades?${range}`)).json()) as { isWithheld: boolean; withheld: unknown };
+  assert.equal([shown.isWithheld, shown.withheld], [false, null]);
   await expectError(await app.request(`/api/v1/zones/nowhere/trades?${range}`), 404, 'unknown_zone');
   await expectError(await app.request(`/api/v1/zones/north/intervals?from=${T}&to=${T - 1}`), 400, 'bad_range');
   await expectError(await app.request(`/api/v1/zones/north/trades?from=${T}&to=${T + 93 * 86_400}`), 400, 'bad_range');
@@ -199,7 +211,7 @@ market('owner-only routes: anonymous 401, another account 403, unknown meter 404
 market('standing order: read as the dashboard expects, set in each shape, kept per side', async ({ app, ownerToken }) => {
   const path = `/api/v1/meters/${SELLER}/standing-order`;
   const initial = (await (await app.request(path, bearer(ownerToken))).json()) as Record<string, unknown>;
-  assert.equal(initial, { meter: SELLER, minSellPriceMicroPerKWh: null, maxBuyPriceMicroPerKWh: null, sell: { kind: 'auto' }, buy: { kind: 'auto' }, nameplateW: 6_000 });
+  assert.equal(initial, { meter: SELLER, minSellPriceMicroPerKWh: null, maxBuyPriceMicroPerKWh: null, sell: { kind: 'auto' }, buy: { kind: 'auto' }, nameplateW: 6_000, isSet: true });
 
   const both = await app.request(path, put({ minSellPriceMicroPerKWh: 120_000, maxBuyPriceMicroPerKWh: null }, ownerToken));
   assert.is(both.status, 200);
@@ -216,7 +228,7 @@ market('standing order: read as the dashboard expects, set in each shape, kept p
   assert.equal([stored.sell, stored.buy], [{ kind: 'auto' }, { kind: 'auto' }], 'stored, not only answered');
 });
 
-market('standing order: bad bodies refused with a code, no nameplate 409, none yet 404', async ({ app, ownerToken }) => {
+market('standing order: bad bodies refused with a code, none yet is a state, no nameplate 409', async ({ app, ownerToken }) => {
   const path = `/api/v1/meters/${SELLER}/standing-order`;
   for (const body of [
     { side: 'sell', limitPriceMicroPerKWh: 1.5 },
@@ -235,7 +247,9 @@ market('standing order: bad bodies refused with a code, no nameplate 409, none y
   }
   const notJson = await app.request(path, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${ownerToken}` }, body: '{' });
   assert.is(notJson.status, 400);
-  await expectError(await app.request(`/api/v1/meters/${NO_NAMEPLATE}/standing-order`, bearer(ownerToken)), 404, 'no_standing_order');
+  const none = await app.request(`/api/v1/meters/${NO_NAMEPLATE}/standing-order`, bearer(ownerToken));
+  assert.is(none.status, 200, 'no order yet is a state the form opens on, not an error');
+  assert.equal(await none.json(), { meter: NO_NAMEPLATE, minSellPriceMicroPerKWh: null, maxBuyPriceMicroPerKWh: null, sell: null, buy: null, nameplateW: null, isSet: false });
   await expectError(await app.request(`/api/v1/meters/${NO_NAMEPLATE}/standing-order`, put({ mode: 'auto' }, ownerToken)), 409, 'no_nameplate');
 });
 

@@ -31,7 +31,8 @@ const StandingOrderViewSchema = z
     maxBuyPriceMicroPerKWh: z.number().int().nullable().openapi({ description: 'the buy limit; null when "auto" or not buying (see `buy`)' }),
     sell: StandingPriceSchema,
     buy: StandingPriceSchema,
-    nameplateW: z.number().int(),
+    nameplateW: z.number().int().nullable().openapi({ description: 'caps every order; null only while no order is set and the registration gives none' }),
+    isSet: z.boolean().openapi({ description: 'false before the first PUT: nothing is traded for the meter yet, both sides null' }),
   })
   .openapi('StandingOrder');
 
@@ -69,9 +70,9 @@ const getRoute = createRoute({
   security: [{ ownerSession: [] }],
   request: { params: MeterParamsSchema },
   responses: {
-    200: { description: 'the standing order', content: { 'application/json': { schema: StandingOrderViewSchema } } },
+    200: { description: 'the standing order (`isSet: false` before one is set)', content: { 'application/json': { schema: StandingOrderViewSchema } } },
     ...ownerErrors,
-    404: errorResponse('no such meter (`unknown_meter`), or it has no standing order yet (`no_standing_order`)'),
+    404: errorResponse('no such meter'),
   },
 });
 
@@ -103,6 +104,7 @@ function viewOf(meter: string, standing: StandingOrder) {
     sell: standing.sell ?? null,
     buy: standing.buy ?? null,
     nameplateW: standing.nameplatePowerW,
+    isSet: true,
   };
 }
 
@@ -120,9 +122,12 @@ function sidesOf(request: StandingOrderRequest, current: StandingOrder | undefin
 export function registerMarketStandingOrderRoutes(app: ApiApp, deps: ApiDependencies): void {
   app.openapi(getRoute, async (c) => {
     const { address } = c.req.valid('param');
-    await requireMeterOwner(c, deps, address);
+    const { meter } = await requireMeterOwner(c, deps, address);
     const standing = await findStandingOrder(deps.db, address);
-    if (standing === undefined) throw httpFailure(404, 'no_standing_order', `meter ${address} has no standing order yet; set one with PUT`);
+    // No order yet is a state, not an error: the dashboard's form opens on it (and a 404 would read as a fault).
+    if (standing === undefined) {
+      return c.json({ meter: address, minSellPriceMicroPerKWh: null, maxBuyPriceMicroPerKWh: null, sell: null, buy: null, nameplateW: meter.nameplateW, isSet: false }, 200);
+    }
     return c.json(viewOf(address, standing), 200);
   });
 

@@ -1,8 +1,9 @@
 /**
  * A zone's market in public: cleared intervals (price, volume, book depth) and its trades as energy, price and
  * time only. Both are figures over several households, so both follow the aggregate privacy rule
- * (`store/queries/aggregatePrivacy.ts`, docs/api.md §Privacy rule): a zone with fewer than 5 active meters is
- * refused with 403 `aggregate_too_small`.
+ * (`store/queries/aggregatePrivacy.ts`, docs/api.md §Privacy rule): a zone with fewer than 5 active meters gets
+ * empty lists with `isWithheld: true` and the reason. Not a 403: the dashboard's zone view asks for the market of
+ * every zone it shows (`relay/web/dashboard/src/zoneView.ts`), and a small zone is a normal state, not a fault.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { listTradesInRange } from '../../store/marketQueries/tradesInRange.ts';
@@ -53,9 +54,16 @@ const ZoneTradeSchema = z
 
 const zoneErrors = {
   400: errorResponse('bad zone or range'),
-  403: errorResponse(`the zone has fewer than ${MIN_METERS_PER_AGGREGATE} meters`),
   404: errorResponse('no such zone'),
 } as const;
+
+const WithheldSchema = {
+  isWithheld: z.boolean().openapi({ description: `true when the zone has fewer than ${MIN_METERS_PER_AGGREGATE} active meters: the lists are empty` }),
+  withheld: z
+    .object({ code: z.literal('aggregate_too_small'), message: z.string() })
+    .nullable()
+    .openapi({ description: 'why the lists are empty, when they are withheld' }),
+};
 
 const intervalsRoute = createRoute({
   method: 'get',
@@ -66,7 +74,7 @@ const intervalsRoute = createRoute({
   responses: {
     200: {
       description: 'intervals in time order',
-      content: { 'application/json': { schema: z.object({ zone: z.string(), intervals: z.array(MarketIntervalSchema), isTruncated: z.boolean() }) } },
+      content: { 'application/json': { schema: z.object({ zone: z.string(), intervals: z.array(MarketIntervalSchema), isTruncated: z.boolean(), ...WithheldSchema }) } },
     },
     ...zoneErrors,
   },
@@ -81,22 +89,21 @@ const tradesRoute = createRoute({
   responses: {
     200: {
       description: 'trades, newest interval first',
-      content: { 'application/json': { schema: z.object({ zone: z.string(), trades: z.array(ZoneTradeSchema), isTruncated: z.boolean() }) } },
+      content: { 'application/json': { schema: z.object({ zone: z.string(), trades: z.array(ZoneTradeSchema), isTruncated: z.boolean(), ...WithheldSchema }) } },
     },
     ...zoneErrors,
   },
 });
 
-async function requireShowableZone(db: RelayDatabase, zone: string): Promise<void> {
+/** Why a zone's market is withheld, or null when it may be shown; 404 for a zone without active meters. */
+async function withheldReason(db: RelayDatabase, zone: string): Promise<{ code: 'aggregate_too_small'; message: string } | null> {
   const summary = (await listZones(db)).find((candidate) => candidate.zone === zone);
   if (summary === undefined) throw httpFailure(404, 'unknown_zone', `no active meter is in zone ${zone}`);
-  if (!isAggregateShowable(summary.meterCount)) {
-    throw httpFailure(
-      403,
-      'aggregate_too_small',
-      `zone ${zone} has ${summary.meterCount} active meters; market figures are served only over at least ${MIN_METERS_PER_AGGREGATE}, so that no household can be singled out`,
-    );
-  }
+  if (isAggregateShowable(summary.meterCount)) return null;
+  return {
+    code: 'aggregate_too_small',
+    message: `zone ${zone} has ${summary.meterCount} active meters; market figures are served only over at least ${MIN_METERS_PER_AGGREGATE}, so that no household can be singled out`,
+  };
 }
 
 /** `GET /api/v1/zones/{zone}/intervals` and `GET /api/v1/zones/{zone}/trades`. */
@@ -104,15 +111,17 @@ export function registerMarketZoneRoutes(app: ApiApp, deps: ApiDependencies): vo
   app.openapi(intervalsRoute, async (c) => {
     const { zone } = c.req.valid('param');
     const { from, to, limit } = c.req.valid('query');
-    await requireShowableZone(deps.db, zone);
+    const withheld = await withheldReason(deps.db, zone);
+    if (withheld !== null) return c.json({ zone, intervals: [], isTruncated: false, isWithheld: true, withheld }, 200);
     const intervals = await listZoneMarketIntervals(deps.db, { zone, fromS: from, toS: to, limit });
-    return c.json({ zone, intervals, isTruncated: intervals.length === limit }, 200);
+    return c.json({ zone, intervals, isTruncated: intervals.length === limit, isWithheld: false, withheld: null }, 200);
   });
 
   app.openapi(tradesRoute, async (c) => {
     const { zone } = c.req.valid('param');
     const { from, to, limit } = c.req.valid('query');
-    await requireShowableZone(deps.db, zone);
+    const withheld = await withheldReason(deps.db, zone);
+    if (withheld !== null) return c.json({ zone, trades: [], isTruncated: false, isWithheld: true, withheld }, 200);
     const rows = await listTradesInRange(deps.db, { zone, fromS: from, toS: to, limit });
     // Energy, price and time only: no seller, buyer, meter or transaction (a settlement transaction names both parties).
     const trades = rows.map((trade) => ({
@@ -123,6 +132,6 @@ export function registerMarketZoneRoutes(app: ApiApp, deps: ApiDependencies): vo
       amountMicro: trade.amountMicro,
       status: trade.status,
     }));
-    return c.json({ zone, trades, isTruncated: rows.length === limit }, 200);
+    return c.json({ zone, trades, isTruncated: rows.length === limit, isWithheld: false, withheld: null }, 200);
   });
 }

@@ -272,4 +272,20 @@ market('notifications: the household’s own, counterparties by pseudonym', asyn
   assert.equal(limited.notifications, buyer.notifications.slice(0, 1), 'limit keeps the newest');
 });
 
+market('after settlement: the owner sees the delivered energy, the payment and the transaction; the zone list no transaction', async ({ app, fixture, ownerToken }) => {
+  const txHash = '0x' + 'ab'.repeat(32);
+  // Delivery settlement's figures and a confirmed batch, as the chain room leaves them (raw rows, as its own tests write them).
+  await fixture.store.db.execute(sql`UPDATE market_trades SET delivered_wh = energy_wh - 100, paid_micro = 1 WHERE zone = 'north' AND interval_start_s = ${T}`);
+  await fixture.store.db.execute(sql`INSERT INTO settlement_batches (zone, interval_start_s, chain_zone, batch_key, state, price_micro_per_kwh, sellers_hex, trades_hex, trade_count, delivered_wh, gross_micro, tx_hash)
+    VALUES ('north', ${T}, 1, '0x01', 'confirmed', 150000, '0x', '0x', 2, 500, 2, ${txHash})`);
+  const mine = (await (await app.request(`/api/v1/meters/${SELLER}/trades?${range}`, bearer(ownerToken))).json()) as { trades: { energyWh: number; tradedWh: number; amountMicro: string; status: string; txHash: string | null }[] };
+  assert.equal(
+    mine.trades.map((trade) => [trade.energyWh, trade.tradedWh, trade.amountMicro, trade.status, trade.txHash]).sort(),
+    [[200, 300, '1', 'confirmed', txHash], [300, 400, '1', 'confirmed', txHash]],
+  );
+  const zoneText = await (await app.request(`/api/v1/zones/north/trades?${range}`)).text();
+  assert.not.ok(zoneText.includes(txHash), 'the settlement transaction names both parties: not in the zone list');
+  assert.equal((JSON.parse(zoneText) as { trades: { status: string; energyWh: number }[] }).trades.map((trade) => [trade.status, trade.energyWh]).sort(), [['confirmed', 200], ['confirmed', 300]]);
+});
+
 market.run();

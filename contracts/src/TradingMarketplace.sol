@@ -158,15 +158,23 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         if (signer != meter) revert SealSignerMismatch(meter, signer);
         address seller = PackedSealLib.seller(entry);
         _checkRegistration(meter, zone, seller);
-        uint256 state = _checkContinuity(meter, entry, intervalStartS, intervalEndS);
+        uint256 meterSlot = _meterSlot(meter);
+        uint256 state;
+        assembly ("memory-safe") {
+            state := sload(meterSlot)
+        }
+        _checkContinuity(meter, entry, state, intervalStartS, intervalEndS);
         uint256 soldWh = SellerTallyLib.soldWh(tally);
         _checkSoldWithinSeal(meter, entry, soldWh);
-        _meterWords[meter] = MeterStateWordLib.paid(
+        state = MeterStateWordLib.paid(
             MeterStateWordLib.advanced(
                 state, PackedSealLib.seq(entry), PackedSealLib.endS(entry), PackedSealLib.exportEndWh(entry)
             ),
             soldWh
         );
+        assembly ("memory-safe") {
+            sstore(meterSlot, state)
+        }
         if (soldWh != 0) fee = _paySeller(seller, soldWh, SellerTallyLib.grossAmount(tally), feeBps_);
     }
 
@@ -202,11 +210,10 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     }
 
     /// @dev The seal at calldata position `entry` is a well-formed interval that continues `meter`'s last settled
-    /// one and lies within the settled interval; returns the meter's position word.
-    function _checkContinuity(address meter, uint256 entry, uint32 intervalStartS, uint32 intervalEndS)
+    /// one (position word `state`) and lies within the settled interval.
+    function _checkContinuity(address meter, uint256 entry, uint256 state, uint32 intervalStartS, uint32 intervalEndS)
         private
         view
-        returns (uint256 state)
     {
         uint32 startS = PackedSealLib.startS(entry);
         uint32 endS = PackedSealLib.endS(entry);
@@ -214,7 +221,6 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         if (endS <= startS || endS > block.timestamp || PackedSealLib.exportEndWh(entry) < exportStartWh) {
             revert SealIntervalInvalid(meter, startS, endS);
         }
-        state = _meterWords[meter];
         if (MeterStateWordLib.hasSettled(state)) {
             uint32 seq = PackedSealLib.seq(entry);
             uint32 lastSeq = MeterStateWordLib.lastSeq(state);
@@ -327,6 +333,15 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         word = AccountWordLib.debited(word, amount, SellerTallyLib.soldWh(runTally));
         assembly ("memory-safe") {
             sstore(slot, word)
+        }
+    }
+
+    /// @dev The storage slot of `_meterWords[meter]` (Solidity's mapping layout): one hash for its load and store.
+    function _meterSlot(address meter) private pure returns (uint256 slot) {
+        assembly ("memory-safe") {
+            mstore(0x00, meter)
+            mstore(0x20, _meterWords.slot)
+            slot := keccak256(0x00, 0x40)
         }
     }
 

@@ -75,12 +75,14 @@ library PackedSealLib {
         }
     }
 
-    /// @notice Checks the header and returns the address whose key signed SHA-256(canonical bytes).
-    function signer(uint256 position) internal view returns (address) {
+    /// @notice Checks the header and returns the address whose key signed SHA-256(canonical bytes), refusing what
+    /// {SignatureLib-recover} refuses, with its errors. The digest and the `ecrecover` input are laid out in one
+    /// scratch buffer past the free pointer (not reserved: nothing else is written meanwhile).
+    function signer(uint256 position) internal view returns (address signer_) {
         uint256 header;
-        bytes32 r;
-        bytes32 s;
-        uint8 v;
+        uint256 r;
+        uint256 s;
+        uint256 v;
         assembly ("memory-safe") {
             header := shr(240, calldataload(add(position, CANONICAL_OFFSET)))
             r := calldataload(add(position, R_OFFSET))
@@ -88,7 +90,22 @@ library PackedSealLib {
             v := shr(248, calldataload(add(position, V_OFFSET)))
         }
         if (header != VERSION_AND_KIND) revert SealHeaderInvalid(uint16(header));
-        return SignatureLib.recover(_sha256Calldata(position + CANONICAL_OFFSET, CANONICAL_BYTE_LENGTH), r, s, v);
+        if (v != 27 && v != 28) revert SignatureLib.SignatureRecoveryIdInvalid(uint8(v));
+        if (r == 0 || r >= SignatureLib.SECP256K1_ORDER || s == 0) revert SignatureLib.SignatureScalarOutOfRange();
+        if (s > SignatureLib.SECP256K1_HALF_ORDER) revert SignatureLib.SignatureHighS(bytes32(s));
+        assembly ("memory-safe") {
+            let buffer := mload(0x40)
+            calldatacopy(buffer, add(position, CANONICAL_OFFSET), CANONICAL_BYTE_LENGTH)
+            // SHA-256 (precompile 0x02) of the canonical bytes, written where ecrecover reads its digest.
+            if iszero(staticcall(gas(), 0x02, buffer, CANONICAL_BYTE_LENGTH, buffer, 0x20)) { revert(0, 0) }
+            mstore(add(buffer, 0x20), v)
+            mstore(add(buffer, 0x40), r)
+            mstore(add(buffer, 0x60), s)
+            // ecrecover (precompile 0x01) returns nothing when no key matches.
+            if iszero(staticcall(gas(), 0x01, buffer, 0x80, buffer, 0x20)) { revert(0, 0) }
+            signer_ := mul(mload(buffer), eq(returndatasize(), 0x20))
+        }
+        if (signer_ == address(0)) revert SignatureLib.SignatureUnrecoverable();
     }
 
     /// @notice Reads the whole entry starting at byte `offset` of `packed` (tests and off-chain tools).
@@ -123,17 +140,6 @@ library PackedSealLib {
     function _load(uint256 position, uint256 bits) private pure returns (uint256 value) {
         assembly ("memory-safe") {
             value := shr(sub(256, bits), calldataload(position))
-        }
-    }
-
-    /// @dev SHA-256 (precompile 0x02) of `length` calldata bytes at absolute position `position`, hashed in
-    /// scratch memory past the free pointer (not reserved: nothing else is written meanwhile).
-    function _sha256Calldata(uint256 position, uint256 length) private view returns (bytes32 digest) {
-        assembly ("memory-safe") {
-            let buffer := mload(0x40)
-            calldatacopy(buffer, position, length)
-            if iszero(staticcall(gas(), 0x02, buffer, length, 0x00, 0x20)) { revert(0, 0) }
-            digest := mload(0x00)
         }
     }
 }

@@ -20,6 +20,12 @@ async function store(db: RelayDatabase, recipient: string, kind: NotificationKin
   await db.execute(sql`INSERT INTO notifications (recipient, kind, zone, interval_start_s, body_json) VALUES (${recipient.toLowerCase()}, ${kind}, ${zone}, ${intervalStartS}, ${json(body)}) ON CONFLICT DO NOTHING`);
 }
 
+/** A trade as anyone in the zone may see it: no household, no meter and no transaction (which names both). */
+function publicTradeView(trade: { intervalStartS: number; energyWh: number; priceMicroPerKWh: number; amountMicro: string; status: string; tradedWh?: number }) {
+  const { intervalStartS, energyWh, priceMicroPerKWh, amountMicro, status, tradedWh } = trade;
+  return tradedWh === undefined ? { intervalStartS, energyWh, priceMicroPerKWh, amountMicro, status } : { intervalStartS, energyWh, tradedWh, priceMicroPerKWh, amountMicro, status };
+}
+
 /** After a clearing: public results on the market channel, trades and "energy available nearby" to households. */
 export async function notifyCleared(db: RelayDatabase, publisher: MarketPublisher, cleared: ClearedInterval): Promise<void> {
   const { zone, intervalStartS } = cleared;
@@ -32,7 +38,8 @@ export async function notifyCleared(db: RelayDatabase, publisher: MarketPublishe
     autoPriceMicroPerKWh: cleared.autoPriceMicroPerKWh, tradedWh: cleared.clearedWh, tradeCount: trades.length,
     orders: cleared.orders.map(({ order }) => ({ side: order.side, energyWh: order.energyWh, limitPriceMicroPerKWh: order.limitPriceMicroPerKWh })),
   });
-  if (trades.length > 0) publisher.toZone(zone, 'trades', trades);
+  // The zone channel is public: energy, price and status only, never who traded with whom (docs/privacy.md).
+  if (trades.length > 0) publisher.toZone(zone, 'trades', trades.map(publicTradeView));
   for (const trade of trades) {
     await store(db, trade.seller, 'sold', zone, intervalStartS, trade);
     await store(db, trade.buyer, 'bought', zone, intervalStartS, trade);
@@ -58,7 +65,7 @@ export async function notifySettled(db: RelayDatabase, publisher: MarketPublishe
     intervalStartS: t.intervalStartS, seller: t.seller, buyer: t.buyer, energyWh: t.deliveredWh ?? 0, tradedWh: t.energyWh,
     priceMicroPerKWh: t.priceMicroPerKWh, amountMicro: (t.paidMicro ?? 0n).toString(), txHash, status: 'settled',
   }));
-  publisher.toZone(first.zone, 'settled', views);
+  publisher.toZone(first.zone, 'settled', views.map(publicTradeView));
   for (const view of views) {
     await store(db, view.seller, 'settled', first.zone, first.intervalStartS, view);
     await store(db, view.buyer, 'settled', first.zone, first.intervalStartS, view);

@@ -11,25 +11,15 @@ import { addressFromPrivateKey } from '../shared/protocol/meterAddress.ts';
 import type { MeterRecord, SampleRecord, UnsignedSealRecord } from '../shared/protocol/recordTypes.ts';
 import { MAX_INT32, MAX_UINT16, MAX_UINT32, MAX_UINT48, MIN_INT32, ZERO_DIGEST_HEX } from '../shared/protocol/recordTypes.ts';
 import { signSeal } from '../shared/protocol/sealSignature.ts';
+import type { ProtocolVector } from '../shared/protocol/vectorFile.ts';
 import { encodeRecordJson } from '../shared/protocol/wireCodec.ts';
 
 const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const keyFromBigInt = (value: bigint): Uint8Array => Uint8Array.from(Buffer.from(value.toString(16).padStart(64, '0'), 'hex'));
 const keyFromLabel = (label: string): Uint8Array => sha256(new TextEncoder().encode(label));
 
-interface Vector {
-  name: string;
-  privateKey: string;
-  address: string;
-  record: MeterRecord;
-  canonicalBytes: string;
-  digest: string;
-  /** Seals only: r ‖ s ‖ v, the same value as record.sig. */
-  signature?: string;
-  wire: string;
-}
 
-const vectors: Vector[] = [];
+const vectors: ProtocolVector[] = [];
 function add(name: string, privateKey: Uint8Array, build: (meter: string) => SampleRecord | UnsignedSealRecord): MeterRecord {
   const meter = addressFromPrivateKey(privateKey);
   const built = build(meter);

@@ -42,21 +42,24 @@ export async function listRecentTrades(db: RelayDatabase, filter: { zone?: strin
         LEFT JOIN settlement_batches b ON b.zone = t.zone AND b.interval_start_s = t.interval_start_s
         ${where} ORDER BY t.interval_start_s DESC, t.trade_index LIMIT ${limit}`,
   );
-  return rows.map((row) => {
-    const isDelivered = row.delivered_wh !== null && row.delivered_wh !== undefined;
-    return {
-      zone: String(row.zone),
-      intervalStartS: Number(row.interval_start_s),
-      seller: String(row.seller),
-      buyer: String(row.buyer),
-      sellerMeter: String(row.seller_meter),
-      buyerMeter: String(row.buyer_meter),
-      energyWh: isDelivered ? Number(row.delivered_wh) : Number(row.energy_wh),
-      tradedWh: Number(row.energy_wh),
-      priceMicroPerKWh: Number(row.price_micro_per_kwh),
-      amountMicro: String(isDelivered ? row.paid_micro : row.amount_micro),
-      status: (row.state ?? 'matched') as TradeView['status'],
-      txHash: row.tx_hash === null || row.tx_hash === undefined ? null : String(row.tx_hash),
-    };
-  });
+  return rows.map(toTradeView);
+}
+
+/** A `market_trades` row joined with its batch's `state` and `tx_hash`, as the API shows it. */
+export function toTradeView(row: Record<string, unknown>): TradeView {
+  const isDelivered = row.delivered_wh !== null && row.delivered_wh !== undefined;
+  return {
+    zone: String(row.zone),
+    intervalStartS: Number(row.interval_start_s),
+    seller: String(row.seller),
+    buyer: String(row.buyer),
+    sellerMeter: String(row.seller_meter),
+    buyerMeter: String(row.buyer_meter),
+    energyWh: isDelivered ? Number(row.delivered_wh) : Number(row.energy_wh),
+    tradedWh: Number(row.energy_wh),
+    priceMicroPerKWh: Number(row.price_micro_per_kwh),
+    amountMicro: String(isDelivered ? row.paid_micro : row.amount_micro),
+    status: (row.state ?? 'matched') as TradeView['status'],
+    txHash: row.tx_hash === null || row.tx_hash === undefined ? null : String(row.tx_hash),
+  };
 }

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../queryRows.ts';
 import type { RelayDatabase } from '../relayDatabase.ts';
-import type { TradeView } from './recentTrades.ts';
+import { type TradeView, toTradeView } from './recentTrades.ts';
 
 /** Which trades: a zone's, or those where `meter` is the seller's or the buyer's meter. */
 export type TradeRangeFilter = ({ zone: string } | { meter: string }) & { fromS: number; toS: number; limit: number };
@@ -27,21 +27,5 @@ export async function listTradesInRange(db: RelayDatabase, filter: TradeRangeFil
         WHERE ${who} AND t.interval_start_s >= ${filter.fromS} AND t.interval_start_s < ${filter.toS}
         ORDER BY t.interval_start_s DESC, t.trade_index LIMIT ${filter.limit}`,
   );
-  return rows.map((row) => {
-    const isDelivered = row.delivered_wh !== null && row.delivered_wh !== undefined;
-    return {
-      zone: String(row.zone),
-      intervalStartS: Number(row.interval_start_s),
-      seller: String(row.seller),
-      buyer: String(row.buyer),
-      sellerMeter: String(row.seller_meter),
-      buyerMeter: String(row.buyer_meter),
-      energyWh: isDelivered ? Number(row.delivered_wh) : Number(row.energy_wh),
-      tradedWh: Number(row.energy_wh),
-      priceMicroPerKWh: Number(row.price_micro_per_kwh),
-      amountMicro: String(isDelivered ? row.paid_micro : row.amount_micro),
-      status: (row.state ?? 'matched') as TradeView['status'],
-      txHash: row.tx_hash === null || row.tx_hash === undefined ? null : String(row.tx_hash),
-    };
-  });
+  return rows.map(toTradeView);
 }

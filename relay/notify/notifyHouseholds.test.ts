@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ClearedInterval } from '../market/clearMarketInterval.ts';
 import { openStore } from '../store/openStore.ts';
+import { registerMeter } from '../store/queries/registerMeter.ts';
 import type { MarketPublisher } from './marketPublisher.ts';
 import { listNotifications, notifyCleared } from './notifyHouseholds.ts';
 
@@ -38,9 +39,12 @@ const cleared: ClearedInterval = {
 test('a clearing tells the zone (price, trades, energy available nearby), each side of a trade, and the zone’s buyers; stored once', async () => {
   const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
   try {
+    await registerZoneMeters(store.db, 'feeder-1', 5);
     const { publisher, zone, meters } = recordingPublisher();
     await notifyCleared(store.db, publisher, cleared);
     await notifyCleared(store.db, publisher, cleared);
+    const trade = zone.find((m) => m.type === 'trades')!.data as Record<string, unknown>[];
+    assert.equal(Object.keys(trade[0]!).sort(), ['amountMicro', 'energyWh', 'intervalStartS', 'priceMicroPerKWh', 'status'], 'the zone channel names no household');
     assert.equal([...new Set(zone.map((m) => m.type))], ['interval-cleared', 'trades', 'energy-available']);
     const clearedMessage = zone.find((m) => m.type === 'interval-cleared')!.data as { clearingPriceMicroPerKWh: number; tradeCount: number };
     assert.is(clearedMessage.clearingPriceMicroPerKWh, 150_000);
@@ -56,5 +60,24 @@ test('a clearing tells the zone (price, trades, energy available nearby), each s
     await store.close();
   }
 });
+
+test('a zone of fewer than 5 meters gets nothing on its channel; its households still hear their own news', async () => {
+  const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
+  try {
+    await registerZoneMeters(store.db, 'feeder-1', 4);
+    const { publisher, zone, meters } = recordingPublisher();
+    await notifyCleared(store.db, publisher, cleared);
+    assert.equal(zone, []);
+    assert.ok(meters.some((m) => m.meter === '0xm1' && m.command.event === 'sold'));
+  } finally {
+    await store.close();
+  }
+});
+
+async function registerZoneMeters(db: Parameters<typeof registerMeter>[0], zoneName: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await registerMeter(db, { address: '0x' + (i + 1).toString(16).padStart(40, '0'), zone: zoneName, ownerAddress: '0x' + 'e'.repeat(40) });
+  }
+}
 
 test.run();

@@ -10,6 +10,8 @@ import { sql } from 'drizzle-orm';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
 import type { ClearedInterval } from '../market/clearMarketInterval.ts';
 import type { StoredTrade } from '../store/marketQueries/marketTrades.ts';
+import { isAggregateShowable } from '../store/queries/aggregatePrivacy.ts';
+import { listZones } from '../store/queries/listZones.ts';
 import type { MarketPublisher } from './marketPublisher.ts';
 
 export type NotificationKind = 'sold' | 'bought' | 'energy-available' | 'settled';
@@ -18,6 +20,16 @@ const json = (value: unknown) => JSON.stringify(value, (_key, v) => (typeof v ==
 
 async function store(db: RelayDatabase, recipient: string, kind: NotificationKind, zone: string, intervalStartS: number, body: unknown): Promise<void> {
   await db.execute(sql`INSERT INTO notifications (recipient, kind, zone, interval_start_s, body_json) VALUES (${recipient.toLowerCase()}, ${kind}, ${zone}, ${intervalStartS}, ${json(body)}) ON CONFLICT DO NOTHING`);
+}
+
+/**
+ * The zone channel carries figures over every household of the zone, so it follows the rule for aggregates:
+ * nothing for a zone of fewer than 5 active meters (the households still hear their own news).
+ */
+async function zoneChannel(db: RelayDatabase, publisher: MarketPublisher, zone: string): Promise<(type: string, data: unknown) => void> {
+  const summary = (await listZones(db)).find((candidate) => candidate.zone === zone);
+  if (summary === undefined || !isAggregateShowable(summary.meterCount)) return () => {};
+  return (type, data) => publisher.toZone(zone, type, data);
 }
 
 /** A trade as anyone in the zone may see it: no household, no meter and no transaction (which names both). */
@@ -29,17 +41,18 @@ function publicTradeView(trade: { intervalStartS: number; energyWh: number; pric
 /** After a clearing: public results on the market channel, trades and "energy available nearby" to households. */
 export async function notifyCleared(db: RelayDatabase, publisher: MarketPublisher, cleared: ClearedInterval): Promise<void> {
   const { zone, intervalStartS } = cleared;
+  const toZone = await zoneChannel(db, publisher, zone);
   const trades = cleared.trades.map((t) => ({
     intervalStartS, seller: t.seller, buyer: t.buyer, sellerMeter: t.sellerMeter, buyerMeter: t.buyerMeter,
     energyWh: t.energyWh, priceMicroPerKWh: t.priceMicroPerKWh, amountMicro: t.amountMicro.toString(), status: 'matched',
   }));
-  publisher.toZone(zone, 'interval-cleared', {
+  toZone('interval-cleared', {
     zone, startS: intervalStartS, endS: cleared.intervalEndS, clearingPriceMicroPerKWh: cleared.clearingPriceMicroPerKWh,
     autoPriceMicroPerKWh: cleared.autoPriceMicroPerKWh, tradedWh: cleared.clearedWh, tradeCount: trades.length,
     orders: cleared.orders.map(({ order }) => ({ side: order.side, energyWh: order.energyWh, limitPriceMicroPerKWh: order.limitPriceMicroPerKWh })),
   });
   // The zone channel is public: energy, price and status only, never who traded with whom (docs/privacy.md).
-  if (trades.length > 0) publisher.toZone(zone, 'trades', trades.map(publicTradeView));
+  if (trades.length > 0) toZone('trades', trades.map(publicTradeView));
   for (const trade of trades) {
     await store(db, trade.seller, 'sold', zone, intervalStartS, trade);
     await store(db, trade.buyer, 'bought', zone, intervalStartS, trade);
@@ -49,7 +62,7 @@ export async function notifyCleared(db: RelayDatabase, publisher: MarketPublishe
   const supplyWh = cleared.orders.filter(({ order }) => order.side === 'sell').reduce((sum, { order }) => sum + order.energyWh, 0);
   if (supplyWh === 0) return;
   const offer = { zone, intervalStartS, supplyWh, priceMicroPerKWh: cleared.clearingPriceMicroPerKWh ?? cleared.autoPriceMicroPerKWh };
-  publisher.toZone(zone, 'energy-available', offer);
+  toZone('energy-available', offer);
   for (const { order, meter } of cleared.orders) {
     if (order.side !== 'buy') continue;
     await store(db, order.participant, 'energy-available', zone, intervalStartS, offer);
@@ -65,7 +78,7 @@ export async function notifySettled(db: RelayDatabase, publisher: MarketPublishe
     intervalStartS: t.intervalStartS, seller: t.seller, buyer: t.buyer, energyWh: t.deliveredWh ?? 0, tradedWh: t.energyWh,
     priceMicroPerKWh: t.priceMicroPerKWh, amountMicro: (t.paidMicro ?? 0n).toString(), txHash, status: 'settled',
   }));
-  publisher.toZone(first.zone, 'settled', views.map(publicTradeView));
+  (await zoneChannel(db, publisher, first.zone))('settled', views.map(publicTradeView));
   for (const view of views) {
     await store(db, view.seller, 'settled', first.zone, first.intervalStartS, view);
     await store(db, view.buyer, 'settled', first.zone, first.intervalStartS, view);

@@ -58,7 +58,7 @@ export interface SimulatedMetersOptions {
   /** Measurement burst period, simulated ms (default 1000). */
   burstPeriodMs?: number;
   /** MQTT timing overrides, simulated seconds. */
-  mqtt?: { keepAliveS?: number; retryS?: number; backoffMinS?: number; backoffMaxS?: number; maxInflight?: number };
+  mqtt?: { keepAliveS?: number; retryS?: number; backoffMinS?: number; backoffMaxS?: number; maxInflight?: number; ackWindowRecords?: number; ackTimeoutS?: number };
   queue?: { chunkBytes?: number; maxChunks?: number };
   onLog?: (line: string) => void;
 }

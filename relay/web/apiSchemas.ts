@@ -195,3 +195,41 @@ export const SessionSchema = z
     expiresAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('Session');
+
+export const OpenGapSchema = z
+  .object({
+    fromSeq: z.number().int(),
+    toSeq: z.number().int().openapi({ description: 'as recorded when the gap was detected; records inside it may have arrived since' }),
+    detectedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('OpenGap');
+
+export const AbandonedGapSchema = z
+  .object({
+    fromSeq: z.number().int(),
+    toSeq: z.number().int(),
+    reason: z.string().openapi({ description: '`meter_queue_overflow` (the meter reported dropped records) or `meter_no_longer_holds`', example: 'meter_queue_overflow' }),
+    recordedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('AbandonedGap');
+
+const deliveryStateFields = {
+  meter: z.string(),
+  contiguousSeq: z.number().int().openapi({ description: 'watermark: every seq ≤ it is stored or inside an abandoned gap; −1 before anything is' }),
+  lastSeq: z.number().int().openapi({ description: 'highest seq stored; −1 before anything is' }),
+  heldFromSeq: z.number().int().nullable().openapi({ description: 'lowest seq the meter last reported still holding (its status); null until a status carried it' }),
+  openGaps: z.array(OpenGapSchema).openapi({ description: 'missing ranges the relay is asking the meter to resend, lowest first; only the newest when there are more than the route lists (see openGapCount)' }),
+  openGapCount: z.number().int(),
+  abandonedGaps: z.array(AbandonedGapSchema).openapi({ description: 'ranges lost for good, lowest first; only the newest when there are more than the route lists (see abandonedGapCount)' }),
+  abandonedGapCount: z.number().int(),
+  abandonedRecords: z.number().int().openapi({ description: 'sequence numbers inside all abandoned gaps' }),
+};
+
+export const MeterDeliverySchema = z
+  .object({
+    ...deliveryStateFields,
+    recordsStored: z.number().int().openapi({ description: 'samples and seals stored, plus samples the retention job folded into hourly rollups' }),
+  })
+  .openapi('MeterDelivery');
+
+export const DeliveryStateSchema = z.object(deliveryStateFields).openapi('DeliveryState');

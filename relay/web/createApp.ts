@@ -9,6 +9,7 @@ import { registerHealthRoutes } from './routes/healthRoutes.ts';
 import { registerMarketMeterRoutes } from './routes/marketMeterRoutes.ts';
 import { registerMarketStandingOrderRoutes } from './routes/marketStandingOrderRoutes.ts';
 import { registerMarketZoneRoutes } from './routes/marketZoneRoutes.ts';
+import { registerMeterDeliveryRoutes } from './routes/meterDeliveryRoutes.ts';
 import { registerMeterDetailRoutes } from './routes/meterDetailRoutes.ts';
 import { registerMeterRoutes } from './routes/meterRoutes.ts';
 import { registerMetricsRoute } from './routes/metricsRoute.ts';
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDependencies): ApiApp {
   registerPrivacyRoutes(app, deps);
   registerMeterRoutes(app, deps);
   registerMeterDetailRoutes(app, deps);
+  registerMeterDeliveryRoutes(app, deps);
   registerZoneRoutes(app, deps);
   registerMarketZoneRoutes(app, deps);
   registerMarketMeterRoutes(app, deps);

@@ -7,6 +7,7 @@
  * are up to 2^32 − 1, so they are `bigint` columns read as JS numbers (exact below 2^53).
  * Table names are unqualified so that a deployment (or a test run) can pick its schema with `search_path`.
  */
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, smallint, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 const u64 = (name: string) => bigint(name, { mode: 'number' });
@@ -70,7 +71,10 @@ export const chainHeads = pgTable('chain_heads', {
   meter: text('meter').primaryKey(),
   lastSeq: u64('last_seq').notNull(),
   lastDigest: text('last_digest').notNull(),
-  /** Highest seq such that every record 0 … seq is stored (−1 before seq 0 arrives). */
+  /**
+   * The watermark: highest seq such that every record 0 … seq is stored or inside an abandoned gap (−1 before
+   * seq 0 arrives). Acknowledgements to the meter name the highest stored seq at or below it.
+   */
   contiguousSeq: u64('contiguous_seq').notNull(),
   lastSealSeq: u64('last_seal_seq'),
   lastSealImportEndWh: u64('last_seal_import_end_wh'),
@@ -78,7 +82,10 @@ export const chainHeads = pgTable('chain_heads', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Missing ranges of a chain, recorded when a later record arrives first. Open while `toSeq` > the head's contiguousSeq. */
+/**
+ * Missing ranges of a chain, recorded when a later record arrives first. Open while `closedAt` is null; closed
+ * when the watermark (the head's contiguousSeq) passes `toSeq` — the range was filled, or abandoned.
+ */
 export const chainGaps = pgTable(
   'chain_gaps',
   {
@@ -86,6 +93,27 @@ export const chainGaps = pgTable(
     fromSeq: u64('from_seq').notNull(),
     toSeq: u64('to_seq').notNull(),
     detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** `resend` commands sent to the meter while this gap held its watermark back. */
+    resendRequests: integer('resend_requests').notNull().default(0),
+    lastResendAt: timestamp('last_resend_at', { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.meter, table.fromSeq] }), index('chain_gaps_open_idx').on(table.meter, table.fromSeq).where(sql`closed_at IS NULL`)],
+);
+
+/**
+ * Missing ranges the meter reported it no longer holds (a status whose `heldFromSeq` lies above them): gone for
+ * good, recorded once per maximal range. The watermark moves across them. `reason` is `meter_queue_overflow`
+ * (the status counted dropped records) or `meter_no_longer_holds`.
+ */
+export const abandonedGaps = pgTable(
+  'abandoned_gaps',
+  {
+    meter: text('meter').notNull(),
+    fromSeq: u64('from_seq').notNull(),
+    toSeq: u64('to_seq').notNull(),
+    reason: text('reason').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.meter, table.fromSeq] })],
 );
@@ -116,6 +144,8 @@ export const meterStatus = pgTable('meter_status', {
   queued: u64('queued').notNull(),
   dropped: u64('dropped').notNull(),
   uptimeS: u64('uptime_s').notNull(),
+  /** Lowest seq still in the meter's flash queue (null: a status from firmware that does not report it). */
+  heldFromSeq: u64('held_from_seq'),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -39,3 +39,20 @@ export function spawnRelay(env: Record<string, string>, timeoutMs = 60_000): Pro
     });
   });
 }
+
+/** The relay's HTTP base URL from its "relay started" line (`http` field), or undefined when it runs without HTTP. */
+export function relayHttpUrl(relay: RelayProcess): string | undefined {
+  const line = relay.output().split('\n').find((text) => text.includes('"msg":"relay started"'));
+  if (line === undefined) return undefined;
+  const started = JSON.parse(line) as { http?: string };
+  return started.http;
+}
+
+/** SIGTERM (drain, store, acknowledge), then SIGKILL after `graceMs`; resolves with the exit code or signal name. */
+export async function stopRelay(relay: RelayProcess, graceMs = 15_000): Promise<string> {
+  if (relay.child.exitCode === null && relay.child.signalCode === null) relay.child.kill('SIGTERM');
+  const forced = setTimeout(() => relay.child.kill('SIGKILL'), graceMs);
+  const how = await relay.exited;
+  clearTimeout(forced);
+  return how;
+}

@@ -2,9 +2,13 @@
  * A Mosquitto broker of the test's own, on a free port with its own configuration and persistence folder in a
  * temporary directory — never the machine's shared broker on 1883. It can be stopped (SIGTERM: Mosquitto saves
  * its persistence file) and started again on the same port, as a broker restart in production.
+ *
+ * Options make its limits tight for the delivery tests: a small `max_queued_messages` makes Mosquitto drop
+ * messages it has already acknowledged to the publisher (it logs "Outgoing messages are being dropped"), and a
+ * log file lets the test prove the drops happened.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +21,18 @@ export interface MosquittoProcess {
   stop(): Promise<void>;
   /** Stops the broker if running and removes its folder. */
   dispose(): Promise<void>;
+  /** What the broker logged so far (empty unless `logTypes` was given). */
+  log(): string;
+}
+
+/** Broker limits and logging; without options the broker has Mosquitto's defaults and logs nothing. */
+export interface MosquittoOptions {
+  /** `max_queued_messages`: QoS 1 messages queued per client beyond those in flight; more are dropped (default 1 000). */
+  maxQueuedMessages?: number;
+  /** `max_inflight_messages`: QoS 1 messages sent to a client and not yet acknowledged (default 20). */
+  maxInflightMessages?: number;
+  /** `log_type` values (e.g. `['error', 'warning', 'notice', 'information']`) written to a file in the broker's folder. */
+  logTypes?: string[];
 }
 
 /** A port that was free a moment ago (the kernel picks it). */
@@ -41,13 +57,21 @@ async function isListening(port: number): Promise<boolean> {
 }
 
 /** Writes the configuration; nothing runs until `start()`. */
-export async function createMosquittoProcess(): Promise<MosquittoProcess> {
+export async function createMosquittoProcess(options: MosquittoOptions = {}): Promise<MosquittoProcess> {
   const port = await findFreePort();
   const dir = mkdtempSync(join(tmpdir(), 'pet-mosquitto-'));
   const configPath = join(dir, 'mosquitto.conf');
+  const logPath = join(dir, 'mosquitto.log');
+  const logging = options.logTypes === undefined || options.logTypes.length === 0
+    ? ['log_dest none']
+    : [`log_dest file ${logPath}`, ...options.logTypes.map((type) => `log_type ${type}`), 'log_timestamp_format %H:%M:%S'];
+  const limits = [
+    ...(options.maxQueuedMessages === undefined ? [] : [`max_queued_messages ${options.maxQueuedMessages}`]),
+    ...(options.maxInflightMessages === undefined ? [] : [`max_inflight_messages ${options.maxInflightMessages}`]),
+  ];
   writeFileSync(
     configPath,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'log_dest none',
+    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', ...logging, ...limits,
       // Started as root, Mosquitto switches to user "mosquitto", which cannot write the persistence file here.
       `user ${userInfo().username}`, ''].join('\n'),
   );
@@ -75,6 +99,7 @@ export async function createMosquittoProcess(): Promise<MosquittoProcess> {
       await broker.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+    log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
   };
   return broker;
 }

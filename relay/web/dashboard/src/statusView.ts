@@ -1,9 +1,13 @@
 /**
  * The operator's status view: meters online, records per second, rejections by reason, fraud flags, the
  * settlement queue and the chain connection — from `/metrics` (Prometheus text), `/health/ready` and the
- * operator-only `/api/v1/rejections`, polled every few seconds.
+ * operator-only `/api/v1/rejections` and `/api/v1/delivery` (each meter's watermark, open and abandoned gaps),
+ * polled every few seconds.
  */
 import { listIn, requestApi } from './apiClient.ts';
+import { offersRoute } from './apiCapabilities.ts';
+import { showDelivery } from './deliveryPanel.ts';
+import { readDeliveryStates } from './deliveryStates.ts';
 import { formatClockTime } from './displayUnits.ts';
 import { h, replaceChildren } from './element.ts';
 import { card, emptyState, figureTile } from './panel.ts';
@@ -32,6 +36,7 @@ export function mountStatusView(root: HTMLElement): () => void {
   const readiness = h('ul', { class: 'checks', 'data-testid': 'status-checks' });
   const rejectionsByCode = h('div', { 'data-testid': 'status-rejections' });
   const rejectionLog = h('div', {});
+  const delivery = h('div', {});
   const tokenInput = h('input', { type: 'password', placeholder: 'operator token', autocomplete: 'off', value: sessionStorage.getItem(operatorTokenKey) ?? '' });
   const tokenForm = h('form', { class: 'token-form' }, tokenInput, h('button', { class: 'quiet', type: 'submit' }, 'Show details'));
   tokenForm.addEventListener('submit', (event) => {
@@ -50,6 +55,7 @@ export function mountStatusView(root: HTMLElement): () => void {
       card('Readiness', { id: 'readiness' }, readiness),
       card('Rejections by reason', { id: 'rejections', note: 'since the relay started' }, rejectionsByCode),
       card('Latest rejections', { id: 'rejection-log', wide: true, note: 'operator only' }, tokenForm, rejectionLog),
+      card('Delivery', { id: 'delivery', wide: true, note: 'operator only · watermark, open and abandoned gaps per meter' }, delivery),
     ),
   );
 
@@ -71,7 +77,7 @@ export function mountStatusView(root: HTMLElement): () => void {
     showIngest(samples, metersResult.ok ? listIn<{ isActive?: boolean }>(metersResult.body, 'meters') : undefined);
     showReadiness(ready.body, ready.isReady);
     showRejections(samples);
-    await showRejectionLog();
+    await Promise.all([showRejectionLog(), showDeliveryStates()]);
     const updated = root.querySelector('[data-testid="status-updated"]');
     if (updated) updated.textContent = `Updated ${formatClockTime(nowS)} · every ${POLL_MS / 1000} s`;
   }
@@ -156,6 +162,27 @@ export function mountStatusView(root: HTMLElement): () => void {
       rejectionLog,
       h('div', { class: 'table-scroll' }, h('table', { class: 'table' }, h('thead', {}, header), h('tbody', { 'data-testid': 'status-rejection-log' }, ...lines))),
     );
+  }
+
+  async function showDeliveryStates(): Promise<void> {
+    const token = sessionStorage.getItem(operatorTokenKey);
+    if (!(await offersRoute('GET', '/api/v1/delivery'))) {
+      replaceChildren(delivery, emptyState('status-delivery-unavailable', 'Delivery state not offered', 'This relay does not serve /api/v1/delivery.'));
+      return;
+    }
+    if (!token) {
+      replaceChildren(delivery, h('p', { class: 'muted' }, 'Enter the operator token above to see each meter’s watermark, open gaps and abandoned gaps.'));
+      return;
+    }
+    const response = await fetch('/api/v1/delivery?limit=500', { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }).catch(() => undefined);
+    if (!isMounted) return;
+    if (response === undefined || !response.ok) {
+      replaceChildren(delivery, h('p', { class: 'sign-in-error' }, response?.status === 401 || response?.status === 403 ? 'The relay refused this operator token.' : 'Delivery state is not available.'));
+      return;
+    }
+    const body = (await response.json()) as { nextAfter?: unknown };
+    if (!isMounted) return;
+    showDelivery(delivery, readDeliveryStates(body), typeof body.nextAfter === 'string');
   }
 
   void poll();

@@ -6,13 +6,16 @@
  * Checks: the page loads with no console errors; a published record reaches the zone view within 2 seconds (a
  * functional requirement: the feed's promise to neighbours); sign-in with a wallet (an EIP-1193 provider
  * injected into the page, backed by a viem account) opens the household view with the owner's live meter; the
- * operator's status view reads the relay's metrics. A screenshot of each view goes to artifacts/screenshots/.
+ * operator's status view reads the relay's metrics and shows each meter's watermark, open gaps and abandoned gaps
+ * (rows written through the relay's store, as its ingest room records them). A screenshot of each view goes to
+ * artifacts/screenshots/.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import mqtt, { type MqttClient } from 'mqtt';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { test } from 'uvu';
@@ -272,6 +275,43 @@ test('the status view shows meters, ingest rate, readiness and rejections from t
   await page.locator('[data-testid="status-rejection-log"] tr').first().waitFor();
   assert.match((await page.locator('[data-testid="status-rejection-log"]').textContent()) ?? '', /missing_field/);
   await page.screenshot({ path: join(screenshotDir, 'status.png'), fullPage: true });
+  assert.equal(world.consoleErrors, []);
+});
+
+test('the status view shows each meter’s watermark, open gaps and abandoned gaps with exact ranges and reason', async () => {
+  const { page } = world;
+  // A meter whose records 5 … 7 are gone for good (its queue overflowed) and 8 … 9 are still awaited.
+  const gappy = `0x${'d'.repeat(40)}`;
+  const registered = await fetch(`${world.relay.httpUrl}/api/v1/meters`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ address: gappy, zone: 'delivery-zone', ownerAddress: `0x${'8'.repeat(40)}` }),
+  });
+  assert.ok(registered.ok);
+  const db = world.relay.store.db;
+  await db.execute(sql`INSERT INTO chain_heads (meter, last_seq, last_digest, contiguous_seq) VALUES (${gappy}, 12, ${'0x' + 'ab'.repeat(32)}, 7)`);
+  await db.execute(sql`INSERT INTO chain_gaps (meter, from_seq, to_seq) VALUES (${gappy}, 8, 9)`);
+  await db.execute(sql`INSERT INTO abandoned_gaps (meter, from_seq, to_seq, reason) VALUES (${gappy}, 5, 7, 'meter_queue_overflow')`);
+
+  await page.goto(`${world.baseUrl}/#/status`);
+  await page.locator('#rejection-log input').fill(OPERATOR_TOKEN);
+  await page.locator('#rejection-log button').click();
+  const row = page.locator(`[data-testid="status-delivery"] tr[data-meter="${gappy}"]`);
+  await row.waitFor();
+  assert.is(await page.locator('[data-testid="status-delivery"] tr').first().getAttribute('data-meter'), gappy, 'the meter that lost records comes first');
+  assert.is(await row.locator('[data-testid="delivery-watermark"]').textContent(), '7');
+  const abandoned = (await row.locator('[data-testid="delivery-abandoned-gaps"]').textContent()) ?? '';
+  assert.match(abandoned, 'seq 5 – 7 (3 records)');
+  assert.match(abandoned, 'the meter’s queue overflowed');
+  assert.match(abandoned, '(meter_queue_overflow)');
+  assert.match((await row.locator('[data-testid="delivery-open-gaps"]').textContent()) ?? '', 'seq 8 – 9 (2 records)');
+  assert.match((await page.locator('[data-testid="status-delivery-summary"]').textContent()) ?? '', '1 abandoned gap (3 records lost for good)');
+  // The six zone meters sent their chains in order: watermark at their last stored seq, nothing missing.
+  const quiet = page.locator(`[data-testid="status-delivery"] tr[data-meter="${world.producers[1]!.address.toLowerCase()}"]`);
+  const [, watermark, lastStored, , openGaps, abandonedGaps] = await quiet.locator('td').allTextContents();
+  assert.ok(Number(watermark) > 0, `watermark ${watermark}`);
+  assert.equal([lastStored, openGaps, abandonedGaps], [watermark, 'none', 'none']);
+  await page.locator('#delivery').screenshot({ path: join(screenshotDir, 'status-delivery.png') });
   assert.equal(world.consoleErrors, []);
 });
 

@@ -72,7 +72,7 @@ export function registerMeterDeliveryRoutes(app: ApiApp, deps: ApiDependencies):
     if (found === undefined) throw httpFailure(404, 'unknown_meter', `no meter ${address} is known to this relay`);
     requireOwner(session, address, found.ownerAddress);
     const delivery = await meterDelivery(deps.db, address);
-    // The meter row went away between the two reads (an erasure): as unknown as any other.
+    // The meter row went away between the two reads: as unknown as any other.
     if (delivery === undefined) throw httpFailure(404, 'unknown_meter', `no meter ${address} is known to this relay`);
     return c.json(delivery, 200);
   });

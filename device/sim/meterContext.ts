@@ -1,7 +1,8 @@
 /**
  * One simulated meter: a Node `vm` context holding only Espruino's globals and shims for the hardware (ADC,
  * Storage folder, `net`/`tls` over real TCP, native SHA-256, timers and `getTime()` on simulated time), in
- * which the firmware bundle runs unchanged.
+ * which the firmware bundle runs unchanged. Timers go to Node (scaled by the clock's speed) or, for a fleet with
+ * an offline phase, to the fleet's virtual timer queue.
  */
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
@@ -9,6 +10,8 @@ import vm from 'node:vm';
 import type { NetStats } from './espruinoNet.ts';
 import { createEspruinoNet } from './espruinoNet.ts';
 import type { SimulatedClock } from './simulatedClock.ts';
+import type { SimulatedTimers, TimerHandle } from './simulatedTimers.ts';
+import { createRealTimers } from './simulatedTimers.ts';
 import type { StorageFolder } from './storageFolder.ts';
 
 /** Globals of V8 that Espruino 2v29 lacks (DESIGN §9): removed so the firmware cannot lean on them. */
@@ -22,6 +25,10 @@ export interface MeterContextOptions {
   clock: SimulatedClock;
   storage: StorageFolder;
   analogRead: (pin: unknown) => number;
+  /** Where the firmware's timers go (default Node timers on `clock`'s speed). */
+  timers?: SimulatedTimers;
+  /** Whether the network is up (default always): while down, `net.connect` fails as for an unreachable host. */
+  isNetworkUp?: () => boolean;
   /** Prints of the firmware: ignored unless given. */
   onLog?: (line: string) => void;
 }
@@ -45,8 +52,9 @@ export interface MeterContext {
 /** Builds the context; nothing runs until `run`. */
 export function createMeterContext(options: MeterContextOptions): MeterContext {
   const clock = options.clock;
-  const stats: MeterContextStats = { net: { connects: 0, bytesSent: 0, bytesReceived: 0 }, uncaughtErrors: 0, lastError: undefined };
-  const timers = new Set<NodeJS.Timeout>();
+  const stats: MeterContextStats = { net: { connects: 0, unreachableAttempts: 0, bytesSent: 0, bytesReceived: 0 }, uncaughtErrors: 0, lastError: undefined };
+  const timerQueue = options.timers ?? createRealTimers(clock);
+  const timers = new Set<TimerHandle>();
   const sockets = new Set<Socket>();
   let clockOffsetS = 0;
   let isPoweredOff = false;
@@ -66,24 +74,25 @@ export function createMeterContext(options: MeterContextOptions): MeterContext {
     }
   }
 
-  function startTimer(callback: () => void, simulatedMs: number, isRepeating: boolean): NodeJS.Timeout {
-    const realMs = clock.realDelayMs(Number(simulatedMs) || 0);
-    const timer = isRepeating
-      ? setInterval(() => guard(callback), Math.max(1, realMs))
-      : setTimeout(() => {
+  function startTimer(callback: () => void, simulatedMs: number, isRepeating: boolean): TimerHandle {
+    const timer: TimerHandle = isRepeating
+      ? timerQueue.start(() => guard(callback), Number(simulatedMs) || 0, true)
+      : timerQueue.start(() => {
           timers.delete(timer);
           guard(callback);
-        }, realMs);
+        }, Number(simulatedMs) || 0, false);
     timers.add(timer);
     return timer;
   }
 
-  function stopTimer(timer: NodeJS.Timeout | undefined): void {
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    clearInterval(timer);
+  function stopTimer(timer: TimerHandle | undefined): void {
+    if (timer === undefined || timer === null) return;
+    timerQueue.stop(timer);
     timers.delete(timer);
   }
+
+  const isNetworkUp = options.isNetworkUp ?? (() => true);
+  const link = { isUp: isNetworkUp, later: (callback: () => void, simulatedMs: number) => void startTimer(callback, simulatedMs, false) };
 
   const modules: Record<string, unknown> = {
     Storage: options.storage,
@@ -94,8 +103,8 @@ export function createMeterContext(options: MeterContextOptions): MeterContext {
         return digest.buffer.slice(digest.byteOffset, digest.byteOffset + digest.length);
       },
     },
-    net: createEspruinoNet(guard, stats.net, false, sockets),
-    tls: createEspruinoNet(guard, stats.net, true, sockets),
+    net: createEspruinoNet(guard, stats.net, false, sockets, link),
+    tls: createEspruinoNet(guard, stats.net, true, sockets, link),
   };
 
   const sandbox: Record<string, unknown> = {

@@ -2,10 +2,19 @@
  * N simulated meters, each running the real firmware bundle in its own `vm` context against a real broker —
  * the programmatic API the demo and the relay's tests use.
  *
+ * With `offlineS`, the meters start that long ago with the network down: the fleet runs in virtual time
+ * (device/sim/virtualTimerQueue.ts) as fast as the CPU allows, so each meter's firmware fills its flash queue at
+ * its normal cadence, then the clock goes live, the network comes up and the meters connect and flush.
+ *
  * @example
  * const fleet = await startSimulatedMeters({ meters: 10, brokerUrl: 'mqtt://127.0.0.1:1883', speed: 60 });
  * console.log(fleet.meters.map((meter) => meter.address));
  * await fleet.stop();
+ *
+ * @example
+ * // An hour of buffered readings per meter, then online; the report once every backlog has left flash.
+ * const fleet = await startSimulatedMeters({ meters: 50, brokerUrl, offlineS: 3600 });
+ * const report = await fleet.whenFlushed();
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,13 +28,18 @@ import { openStorageRing } from '../src/queue/storageRing.ts';
 import { loadFirmwareBundle } from './firmwareBundle.ts';
 import type { HouseholdProfile } from './householdProfile.ts';
 import { cityLearnProfile, syntheticProfile } from './householdProfile.ts';
+import type { FleetReport, MeterReportInput, ReportedStatus } from './fleetReport.ts';
+import { fleetReport, isMeterFlushed, meterReport } from './fleetReport.ts';
 import type { MeterContext, MeterContextStats } from './meterContext.ts';
 import { createMeterContext } from './meterContext.ts';
 import { deriveMeterKey } from './meterKeys.ts';
 import type { SimulatedClock } from './simulatedClock.ts';
-import { createSimulatedClock } from './simulatedClock.ts';
+import { createSimulatedClock, createVirtualClock } from './simulatedClock.ts';
+import type { SimulatedTimers } from './simulatedTimers.ts';
 import type { StorageFolderStats } from './storageFolder.ts';
 import { openStorageFolder } from './storageFolder.ts';
+import type { VirtualTimerQueue } from './virtualTimerQueue.ts';
+import { createVirtualTimerQueue } from './virtualTimerQueue.ts';
 import { createWaveformAdc } from './waveformAdc.ts';
 
 /** The firmware's console object (device/src/main.ts). */
@@ -43,8 +57,16 @@ export interface SimulatedMetersOptions {
   intervalSeconds?: number;
   /** Seed of the deterministic demo keys (default "demo"). */
   keysSeed?: string;
-  /** Simulated start time, Unix seconds (default now). */
+  /** Simulated start time, Unix seconds (default now); with `offlineS`, the time the network comes up. */
   startTimeS?: number;
+  /**
+   * Seconds the meters have already run with the network down: they boot at startTimeS − offlineS, run in
+   * virtual time (no real waiting) to startTimeS, then the clock goes live at `speed` and the network comes up.
+   * `startSimulatedMeters` resolves once the network is up.
+   */
+  offlineS?: number;
+  /** Ends the offline phase early: the meters stay offline and frozen, the promise resolves with the fleet. */
+  signal?: AbortSignal;
   /** Folder holding one Storage folder per meter (default a fresh temporary folder). Reuse it to resume. */
   dataDir?: string;
   /** CityLearn 2022 folder for load/PV shapes; the built-in synthetic day otherwise. */
@@ -107,6 +129,13 @@ export interface SimulatedFleet {
   meters: SimulatedMeter[];
   clock: SimulatedClock;
   dataDir: string;
+  /** Per meter: seqs produced in this run, still queued, acknowledged, dropped; totals. Also after `stop()`. */
+  report(): FleetReport;
+  /**
+   * Resolves with the report once every meter is flushed: everything it held when the network came up (at
+   * least its first record of this run) has left its flash. Checks every `pollMs` (default 200) real ms.
+   */
+  whenFlushed(pollMs?: number): Promise<FleetReport>;
   stop(): Promise<void>;
 }
 
@@ -121,10 +150,26 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
   if (!Number.isInteger(options.meters) || options.meters < 1) {
     throw Object.assign(new Error(`meters: expected a positive integer, got ${options.meters}`), { code: 'bad_option' });
   }
+  const offlineS = options.offlineS ?? 0;
+  if (!(offlineS >= 0) || !Number.isFinite(offlineS)) {
+    throw Object.assign(new Error(`offlineS: expected a non-negative number of seconds, got ${options.offlineS}`), { code: 'bad_option' });
+  }
   const speed = options.speed ?? 1;
-  const clock = createSimulatedClock(options.startTimeS ?? Date.now() / 1000, speed);
+  let clock: SimulatedClock = offlineS > 0 ? createVirtualClock(0, speed) : createSimulatedClock(options.startTimeS ?? Date.now() / 1000, speed);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pet-sim-'));
   const code = options.firmwareCode ?? (await loadFirmwareBundle());
+  // The offline phase ends at the start time (default: now, after the bundle is loaded).
+  const networkUpAtS = offlineS > 0 ? (options.startTimeS ?? Date.now() / 1000) : undefined;
+  let virtualQueue: VirtualTimerQueue | undefined;
+  if (networkUpAtS !== undefined) {
+    const virtualClock = createVirtualClock(networkUpAtS - offlineS, speed);
+    virtualQueue = createVirtualTimerQueue(virtualClock);
+    clock = virtualClock;
+  }
+  const timers: SimulatedTimers | undefined = virtualQueue;
+  let isNetworkUp = virtualQueue === undefined;
+  const networkState = { upAtS: isNetworkUp ? clock.nowS() : undefined as number | undefined, offlineRealMs: 0 };
+  const bootedAtS = clock.nowS();
   const script = new vm.Script(code, { filename: 'firmware.js' });
   const defaults = readProvisionDefaults();
   const sampleSeconds = options.sampleSeconds ?? 10;
@@ -133,6 +178,7 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
   const ampsPerUnit = Number(defaults.meter.ampsPerUnit ?? 300);
   const mainsHz = Number(defaults.meter.mainsHz ?? 50);
   const meters: SimulatedMeter[] = [];
+  const reportInputs: MeterReportInput[] = [];
 
   for (let n = 0; n < options.meters; n++) {
     const index = (options.firstIndex ?? 0) + n;
@@ -164,6 +210,7 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
     });
     let context: MeterContext | undefined;
     let lastStats: MeterContextStats | undefined;
+    let lastStatus: FirmwareStatus | undefined;
     const storage = openStorageFolder(storageDir);
     for (const [name, content] of Object.entries(files)) {
       if (storage.read(name) !== content) storage.write(name, content);
@@ -174,10 +221,25 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
         profile,
         clock.nowS,
       );
-      context = createMeterContext({ name: `meter-${index}`, clock, storage, analogRead: adc, onLog: options.onLog });
+      context = createMeterContext({ name: `meter-${index}`, clock, storage, analogRead: adc, timers, isNetworkUp: () => isNetworkUp, onLog: options.onLog });
       context.run(script);
     };
     boot();
+    const readStatus = (): FirmwareStatus | undefined => {
+      const console = context?.readGlobal(CONSOLE_NAME) as { status(): FirmwareStatus } | undefined;
+      // Copied out of the meter's context so the caller gets plain values of this realm.
+      if (console !== undefined) lastStatus = JSON.parse(JSON.stringify(console.status())) as FirmwareStatus;
+      return console === undefined ? undefined : lastStatus;
+    };
+    const bootStatus = readStatus();
+    reportInputs.push({
+      index,
+      address: key.address,
+      seqAtBoot: bootStatus?.seq ?? -1,
+      seqAtNetworkUp: undefined,
+      status: bootStatus ?? { seq: -1, queued: 0, acknowledgedSeq: -1, dropped: 0 },
+      wasFlushed: false,
+    });
     meters.push({
       index,
       address: key.address,
@@ -186,6 +248,7 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
       stats: () => ({ context: (context ?? { stats: lastStats! }).stats, storage: storage.stats }),
       powerOff() {
         if (context === undefined) return;
+        readStatus();
         context.powerOff();
         lastStats = context.stats;
         context = undefined;
@@ -193,11 +256,7 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
       powerOn() {
         if (context === undefined) boot();
       },
-      firmwareStatus() {
-        const console = context?.readGlobal(CONSOLE_NAME) as { status(): FirmwareStatus } | undefined;
-        // Copied out of the meter's context so the caller gets plain values of this realm.
-        return console === undefined ? undefined : (JSON.parse(JSON.stringify(console.status())) as FirmwareStatus);
-      },
+      firmwareStatus: readStatus,
       pauseMeasuring() {
         (context?.readGlobal(CONSOLE_NAME) as { pauseMeasuring(): void } | undefined)?.pauseMeasuring();
       },
@@ -211,12 +270,61 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
     });
   }
 
-  return {
+  /** Reads every meter's status (the last one seen while powered off) and latches flushed meters. */
+  function refreshReportInputs(): void {
+    for (let i = 0; i < meters.length; i++) {
+      const input = reportInputs[i]!;
+      const status = meters[i]!.firmwareStatus();
+      if (status !== undefined) input.status = status;
+      if (isNetworkUp && input.seqAtNetworkUp === undefined) input.seqAtNetworkUp = input.status.seq;
+      input.wasFlushed = isMeterFlushed(input);
+    }
+  }
+
+  function report(): FleetReport {
+    refreshReportInputs();
+    return fleetReport(
+      { bootedAtS, networkUpAtS: networkState.upAtS ?? null, reportedAtS: clock.nowS(), offlineS, offlineRealMs: networkState.offlineRealMs },
+      reportInputs.map(meterReport),
+    );
+  }
+
+  let isStopped = false;
+  const fleet: SimulatedFleet = {
     meters,
     clock,
     dataDir,
+    report,
+    whenFlushed(pollMs = 200) {
+      return new Promise<FleetReport>((resolve) => {
+        const check = () => {
+          const current = report();
+          if (current.totals.flushedMeters < current.totals.meters && !isStopped) return false;
+          clearInterval(poller);
+          resolve(current);
+          return true;
+        };
+        const poller = setInterval(check, pollMs);
+        check();
+      });
+    },
     async stop() {
+      isStopped = true;
       for (const meter of meters) meter.powerOff();
     },
   };
+
+  if (virtualQueue !== undefined && networkUpAtS !== undefined) {
+    const run = await virtualQueue.runUntil(networkUpAtS, { signal: options.signal });
+    networkState.offlineRealMs = run.realMs;
+    if (!run.isAborted) {
+      // Synchronously after the clock went live, before any converted timer can fire.
+      isNetworkUp = true;
+      networkState.upAtS = clock.nowS();
+      refreshReportInputs();
+    }
+  } else {
+    refreshReportInputs();
+  }
+  return fleet;
 }

@@ -63,7 +63,7 @@ export function showDelivery(region: Element, states: readonly DeliveryStateView
   const totals = deliveryTotals(states);
   const summary =
     totals.abandonedGaps === 0 && totals.openGaps === 0
-      ? `${totals.meters} meters: every record up to each watermark is stored; nothing missing, nothing lost.`
+      ? `${totals.meters} meters: no open gaps, nothing abandoned.`
       : `${totals.meters} meters · ${totals.openGaps} open gap${totals.openGaps === 1 ? '' : 's'} · ${totals.abandonedGaps} abandoned gap${totals.abandonedGaps === 1 ? '' : 's'} (${totals.abandonedRecords} record${totals.abandonedRecords === 1 ? '' : 's'} lost for good)`;
   const header = h(
     'tr',

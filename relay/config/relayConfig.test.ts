@@ -9,6 +9,11 @@ test('an empty environment gives the embedded defaults', () => {
   assert.equal(config.broker, { kind: 'embedded', port: 1884, host: '127.0.0.1', url: 'mqtt://127.0.0.1:1884' });
   assert.is(config.httpPort, 8080);
   assert.is(config.unknownMeterPolicy, 'accept');
+  assert.is(config.resendHoldMs, 3000);
+});
+
+test('PET_RESEND_HOLD_MS sets how long a resend request holds before it is repeated', () => {
+  assert.is(readRelayConfig({ PET_RESEND_HOLD_MS: '250' }).resendHoldMs, 250);
 });
 
 test('DATABASE_URL and MQTT_URL select the external servers', () => {
@@ -25,6 +30,7 @@ test('the value is frozen', () => {
 const badSettings: [Record<string, string>, string, RegExp][] = [
   [{ PET_HTTP_PORT: '80a' }, 'PET_HTTP_PORT', /expected an integer 0 … 65535, got "80a"/],
   [{ PET_MQTT_PORT: '70000' }, 'PET_MQTT_PORT', /expected an integer 0 … 65535, got 70000/],
+  [{ PET_RESEND_HOLD_MS: '5' }, 'PET_RESEND_HOLD_MS', /expected an integer 10 … 600000, got 5/],
   [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /expected a postgres: or postgresql: URL, got mysql:/],
   [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', /expected a URL/],
   [{ MQTT_URL: 'http://x' }, 'MQTT_URL', /expected a mqtt: or mqtts: or tcp: or ws: or wss: URL/],

@@ -45,6 +45,11 @@ export interface RelayConfig {
   clockSkewS: number;
   /** `PET_RETENTION_DAYS`: raw samples older than this are folded into interval aggregates. */
   retentionDays: number;
+  /**
+   * `PET_RESEND_HOLD_MS`: after asking a meter to resend from a gap, wait this long before asking again for the
+   * same gap (then twice as long each time, up to a minute) while it stays open.
+   */
+  resendHoldMs: number;
   /** `PET_UNKNOWN_METERS`: `accept` (store and flag) or `reject`. */
   unknownMeterPolicy: UnknownMeterPolicy;
   /** `PET_LOG_LEVEL`: pino level. */
@@ -131,6 +136,7 @@ export function readRelayConfig(env: Env = process.env): RelayConfig {
     verifyBatchMax: readInteger(env, 'PET_VERIFY_BATCH_MAX', 256, 1, 10_000),
     clockSkewS: readInteger(env, 'PET_CLOCK_SKEW_S', 120, 0, 86_400),
     retentionDays: readInteger(env, 'PET_RETENTION_DAYS', 30, 1, 36_500),
+    resendHoldMs: readInteger(env, 'PET_RESEND_HOLD_MS', 3_000, 10, 600_000),
     unknownMeterPolicy: readChoice(env, 'PET_UNKNOWN_METERS', 'accept', ['accept', 'reject'] as const),
     logLevel: readChoice(env, 'PET_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };

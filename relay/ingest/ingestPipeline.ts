@@ -5,7 +5,8 @@
  *
  * Delivery contract: a message's `ack` (its PUBACK) is called only after the transaction that stores it — or
  * stores its rejection — has committed. A batch that fails to store is retried; its messages stay
- * unacknowledged, and the broker redelivers them if the relay dies meanwhile.
+ * unacknowledged, and the broker redelivers them if the relay dies meanwhile. After the commit, `onDelivery`
+ * learns where each meter of the batch stands, to acknowledge it end to end and repair gaps (ADR 0303).
  */
 import type { RelayConfig } from '../config/relayConfig.ts';
 import type { RelayEventBus, StoredRecord } from '../events/relayEventBus.ts';
@@ -17,6 +18,7 @@ import type { RelayDatabase } from '../store/relayDatabase.ts';
 import { type AcceptedRecord, type RejectionRow, type StatusRow, writeIngestBatch } from '../store/writeIngestBatch.ts';
 import { checkChain, type ChainCandidate } from '../verify/checkChain.ts';
 import type { SealVerifierPool } from '../verify/sealVerifierPool.ts';
+import type { BatchDeliveryListener, RecordArrival } from './batchDelivery.ts';
 import type { IngestOutcome } from './handlers/ingestOutcome.ts';
 import { routeMessage } from './routeMessage.ts';
 
@@ -46,6 +48,8 @@ export interface IngestPipeline {
 interface QueuedMessage {
   message: DeliveredMessage;
   outcome: IngestOutcome;
+  /** `Date.now()` when the message was pushed: the start of its acknowledgement latency. */
+  arrivalMs: number;
 }
 
 export interface IngestPipelineOptions {
@@ -57,6 +61,8 @@ export interface IngestPipelineOptions {
   logger: Logger;
   /** Relay clock, Unix seconds (tests move it). */
   nowS?: () => number;
+  /** Told after each committed batch where its meters stand (end-to-end acknowledgement, gap repair). */
+  onDelivery?: BatchDeliveryListener;
 }
 
 const knownKinds = new Set(['sample', 'seal', 'status', 'cmd']);
@@ -123,19 +129,31 @@ export function startIngestPipeline(options: IngestPipelineOptions): IngestPipel
     const now = nowS();
     const verdicts = checkChain(candidates, context, { nowS: now, clockSkewS: config.clockSkewS, unknownMeterPolicy: config.unknownMeterPolicy });
     const accepted: AcceptedRecord[] = [];
+    const acceptedArrivalMs = new Map<AcceptedRecord, number>();
     const duplicateKinds: string[] = [];
+    const arrivals = new Map<string, RecordArrival[]>();
+    const addArrival = (meter: string, arrival: RecordArrival) => {
+      const list = arrivals.get(meter);
+      if (list === undefined) arrivals.set(meter, [arrival]);
+      else list.push(arrival);
+    };
     const unregisteredMeters = new Set<string>();
     verdicts.forEach((verdict, index) => {
       const item = candidateItems[index]!;
       const { record, digest } = candidates[index]!;
       if (verdict.status === 'accept') {
-        accepted.push({ record, digest, zone: verdict.zone, isRegisteredMeter: verdict.isRegisteredMeter, topic: item.message.topic, payload: item.message.payload });
+        const acceptedRecord = { record, digest, zone: verdict.zone, isRegisteredMeter: verdict.isRegisteredMeter, topic: item.message.topic, payload: item.message.payload };
+        accepted.push(acceptedRecord);
+        acceptedArrivalMs.set(acceptedRecord, item.arrivalMs);
         if (!context.meters.has(record.meter)) unregisteredMeters.add(record.meter);
         metrics.recordAgeSeconds.observe(now - (record.kind === 'sample' ? record.timeS : record.endS));
-      } else if (verdict.status === 'duplicate') duplicateKinds.push(record.kind);
-      else rejections.push(rejectionRow(item, verdict.code, verdict.reason, record.meter, record.seq));
+      } else if (verdict.status === 'duplicate') {
+        duplicateKinds.push(record.kind);
+        addArrival(record.meter, { seq: record.seq, arrivalMs: item.arrivalMs });
+      } else rejections.push(rejectionRow(item, verdict.code, verdict.reason, record.meter, record.seq));
     });
-    const result = await writeIngestBatch(db, { accepted, rejections, statuses, unregisteredMeters: [...unregisteredMeters], priorHeads: context.heads });
+    const duplicateMeters = [...arrivals.keys()];
+    const result = await writeIngestBatch(db, { accepted, rejections, statuses, unregisteredMeters: [...unregisteredMeters], duplicateMeters, priorHeads: context.heads });
     metrics.dbBatchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     metrics.dbBatchRecords.observe(batch.length);
 
@@ -145,9 +163,19 @@ export function startIngestPipeline(options: IngestPipelineOptions): IngestPipel
     for (const kind of duplicateKinds) metrics.recordsDuplicate.inc({ kind });
     for (const duplicate of result.duplicates) metrics.recordsDuplicate.inc({ kind: duplicate.record.kind });
     metrics.chainGaps.inc(result.gaps.length);
+    metrics.recordsResent.inc(duplicateKinds.length + result.duplicates.length + result.recordsFilled);
+    metrics.gapsOpened.inc(result.gapsOpened.length);
+    metrics.gapsClosed.inc(result.gapsClosed.length);
+    metrics.gapsAbandoned.inc(result.abandoned.length);
     const allRejections = [...rejections, ...result.lateRejections];
     for (const rejection of allRejections) metrics.recordsRejected.inc({ code: rejection.code });
     if (result.gaps.length > 0) logger.info({ gaps: result.gaps.slice(0, 10), count: result.gaps.length }, 'chain gaps detected');
+    if (result.abandoned.length > 0) logger.warn({ ranges: result.abandoned.slice(0, 10), count: result.abandoned.length }, 'records recorded as gone for good: the meter no longer holds them');
+    if (options.onDelivery !== undefined && result.positions.length > 0) {
+      for (const stored of [...result.stored, ...result.duplicates]) addArrival(stored.record.meter, { seq: stored.record.seq, arrivalMs: acceptedArrivalMs.get(stored) ?? Date.now() });
+      const onDelivery = options.onDelivery;
+      emitSafely(() => onDelivery({ positions: result.positions, arrivals, isQueueEmpty: queue.length === 0 }));
+    }
     if (result.stored.length > 0) {
       const storedRecords: StoredRecord[] = result.stored.map((a) => ({ record: a.record, digest: a.digest, zone: a.zone, isRegisteredMeter: a.isRegisteredMeter }));
       emitSafely(() => events.emit('records-stored', storedRecords));
@@ -222,7 +250,7 @@ export function startIngestPipeline(options: IngestPipelineOptions): IngestPipel
     push(message) {
       const lastLevel = message.topic.slice(message.topic.lastIndexOf('/') + 1);
       metrics.recordsReceived.inc({ kind: knownKinds.has(lastLevel) ? lastLevel : 'other' }); // bounded label values
-      queue.push({ message, outcome: route(message) });
+      queue.push({ message, outcome: route(message), arrivalMs: Date.now() });
       metrics.queueDepth.set(depth());
       wakeLoop?.();
     },

@@ -1,16 +1,22 @@
 /**
  * The ingest write path: one transaction per batch holding the new samples and seals (one multi-row statement
- * each, `ON CONFLICT DO NOTHING`), the rejections, the meters' statuses, the chain heads and gaps, and the
- * interval aggregates. Idempotent: writing the same batch twice stores every record once. When this resolves
- * the batch is durable and its messages may be acknowledged to the broker.
+ * each, `ON CONFLICT DO NOTHING`), the rejections, the meters' statuses, the chain heads, gaps and abandoned
+ * ranges (`advanceChainHeads.ts`), and the interval aggregates. Idempotent: writing the same batch twice stores
+ * every record once. When this resolves the batch is durable: its messages may be acknowledged to the broker,
+ * and the meters it touched to their meters (`positions`).
  */
 import { sql } from 'drizzle-orm';
 import type { MeterRecord, SampleRecord, SealRecord } from '../../shared/protocol/recordTypes.ts';
+import { type AbandonedGapRow, advanceChainHeads, type GapRow } from './advanceChainHeads.ts';
 import { type ChainHeadState, linkKey } from './chainContext.ts';
 import { payloadExcerpt } from './payloadExcerpt.ts';
 import { queryRows } from './queryRows.ts';
+import { type MeterPosition, readAckPoints } from './readAckPoints.ts';
 import type { RelayDatabase } from './relayDatabase.ts';
-import { chainGaps, chainHeads, meterStatus, meters, rejections, zoneIntervals } from './schema.ts';
+import { meterStatus, meters, rejections, zoneIntervals } from './schema.ts';
+
+export type { AbandonedGapRow, GapRow } from './advanceChainHeads.ts';
+export type { MeterPosition } from './readAckPoints.ts';
 
 /** A record that passed every check and is to be stored. */
 export interface AcceptedRecord {
@@ -39,6 +45,8 @@ export interface StatusRow {
   seq: number;
   queued: number;
   dropped: number;
+  /** Lowest seq still in the meter's queue; null when the status does not say (older firmware). */
+  heldFromSeq: number | null;
   uptimeS: number;
 }
 
@@ -48,14 +56,10 @@ export interface IngestWrite {
   statuses: StatusRow[];
   /** Meters first seen on the wire under the `accept` policy: inserted with `is_registered = false`. */
   unregisteredMeters: string[];
+  /** Meters with records the chain checks found already stored: acknowledged again. */
+  duplicateMeters: string[];
   /** Chain heads as loaded before the checks (informational; the write re-reads them under a row lock). */
   priorHeads: ReadonlyMap<string, ChainHeadState>;
-}
-
-export interface GapRow {
-  meter: string;
-  fromSeq: number;
-  toSeq: number;
 }
 
 export interface IngestWriteResult {
@@ -64,11 +68,18 @@ export interface IngestWriteResult {
   duplicates: AcceptedRecord[];
   /** Conflicts found by the insert (`chain_fork`, `interval_resealed`), stored as rejections in this transaction. */
   lateRejections: RejectionRow[];
+  /** Missing ranges seen by this batch's records (also those recorded before, by this or another relay). */
   gaps: GapRow[];
+  /** Gap rows opened, and closed because the watermark passed them, by this transaction. */
+  gapsOpened: GapRow[];
+  gapsClosed: GapRow[];
+  /** Ranges recorded as gone for good because a status's `heldFromSeq` lies above them. */
+  abandoned: AbandonedGapRow[];
+  /** Stored records that filled a hole below the meter's newest record or watermark. */
+  recordsFilled: number;
+  /** After the batch, each meter it touched (stored records, duplicates, an abandoned range): what to acknowledge. */
+  positions: MeterPosition[];
 }
-
-/** Bound on rows scanned to advance a chain's contiguous head past a filled gap. */
-const CONTIGUOUS_SCAN_LIMIT = 5000;
 
 /**
  * One statement per batch with one array parameter per column (`unnest`), rather than a parameter per value:
@@ -202,117 +213,35 @@ export async function writeIngestBatch(db: RelayDatabase, write: IngestWrite): P
         .values([...latest.values()].sort((a, b) => (a.meter < b.meter ? -1 : 1)).map((status) => ({ ...status, receivedAt: new Date() })))
         .onConflictDoUpdate({
           target: meterStatus.meter,
-          set: { state: sql`excluded.state`, seq: sql`excluded.seq`, queued: sql`excluded.queued`, dropped: sql`excluded.dropped`, uptimeS: sql`excluded.uptime_s`, receivedAt: sql`excluded.received_at` },
+          set: {
+            state: sql`excluded.state`,
+            seq: sql`excluded.seq`,
+            queued: sql`excluded.queued`,
+            dropped: sql`excluded.dropped`,
+            heldFromSeq: sql`excluded.held_from_seq`,
+            uptimeS: sql`excluded.uptime_s`,
+            receivedAt: sql`excluded.received_at`,
+          },
         });
     }
 
-    const gaps = await updateChainHeads(t, stored, write.priorHeads);
+    const reports = write.statuses.flatMap((status) => (status.heldFromSeq === null ? [] : [{ meter: status.meter, heldFromSeq: status.heldFromSeq, dropped: status.dropped }]));
+    const advance = await advanceChainHeads(t, stored, reports);
     await addIntervalAggregates(t, stored.filter((a) => a.record.kind === 'seal'));
-    return { stored, duplicates, lateRejections, gaps };
+    const touched = [...stored, ...duplicates].map((a) => a.record.meter).concat(write.duplicateMeters, advance.abandoned.map((gap) => gap.meter));
+    const positions = await readAckPoints(t, touched);
+    return {
+      stored,
+      duplicates,
+      lateRejections,
+      gaps: advance.gapsDetected,
+      gapsOpened: advance.gapsOpened,
+      gapsClosed: advance.gapsClosed,
+      abandoned: advance.abandoned,
+      recordsFilled: advance.recordsFilled,
+      positions,
+    };
   });
-}
-
-/**
- * Advances each touched meter's head and records the gaps that the new records open. The head rows are locked
- * first (an upsert, in meter order): a relay writing the same meter concurrently commits before this one
- * reads on, so the scan below sees its records and the contiguous head never sticks behind.
- */
-async function updateChainHeads(t: RelayDatabase, stored: AcceptedRecord[], _priorHeads: ReadonlyMap<string, ChainHeadState>): Promise<GapRow[]> {
-  const byMeter = new Map<string, AcceptedRecord[]>();
-  for (const accepted of stored) {
-    const list = byMeter.get(accepted.record.meter);
-    if (list === undefined) byMeter.set(accepted.record.meter, [accepted]);
-    else list.push(accepted);
-  }
-  if (byMeter.size === 0) return [];
-  const meterList = [...byMeter.keys()].sort();
-  // Insert-or-touch: either way the row is locked by this transaction and RETURNING gives its current values.
-  const locked = await queryRows<{ meter: string; last_seq: unknown; contiguous_seq: unknown }>(
-    t,
-    sql`INSERT INTO chain_heads AS h (meter, last_seq, last_digest, contiguous_seq) SELECT m, -1, '', -1 FROM unnest(${sql.param(meterList)}::text[]) AS m ORDER BY m
-        ON CONFLICT (meter) DO UPDATE SET meter = h.meter RETURNING h.meter, h.last_seq, h.contiguous_seq`,
-  );
-  const current = new Map(locked.map((row) => [row.meter, { lastSeq: Number(row.last_seq), contiguousSeq: Number(row.contiguous_seq) }]));
-  const heads: (typeof chainHeads.$inferInsert)[] = [];
-  const gaps: GapRow[] = [];
-  const needsScan = new Map<string, number>();
-  for (const meter of meterList) {
-    const list = byMeter.get(meter)!;
-    list.sort((a, b) => a.record.seq - b.record.seq);
-    const head = current.get(meter);
-    let lastKnown = head?.lastSeq ?? -1;
-    let contiguous = head?.contiguousSeq ?? -1;
-    let last = list[0]!;
-    let lastSeal: AcceptedRecord | undefined;
-    for (const accepted of list) {
-      const seq = accepted.record.seq;
-      if (seq > lastKnown + 1) gaps.push({ meter, fromSeq: lastKnown + 1, toSeq: seq - 1 });
-      if (seq === contiguous + 1) contiguous = seq;
-      if (seq > lastKnown) lastKnown = seq;
-      if (seq >= last.record.seq) last = accepted;
-      if (accepted.record.kind === 'seal') lastSeal = accepted;
-    }
-    if (lastKnown > contiguous) needsScan.set(meter, contiguous);
-    const seal = lastSeal?.record as SealRecord | undefined;
-    heads.push({
-      meter,
-      lastSeq: last.record.seq,
-      lastDigest: last.digest,
-      contiguousSeq: contiguous,
-      lastSealSeq: seal?.seq ?? null,
-      lastSealImportEndWh: seal?.importEndWh ?? null,
-      lastSealExportEndWh: seal?.exportEndWh ?? null,
-      updatedAt: new Date(),
-    });
-  }
-  if (needsScan.size > 0) {
-    const scanned = await scanContiguous(t, needsScan);
-    for (const head of heads) head.contiguousSeq = scanned.get(head.meter) ?? head.contiguousSeq;
-  }
-  if (heads.length > 0) {
-    // Monotone merge (the rows exist and are locked): a head only ever moves forward.
-    await queryRows(
-      t,
-      sql`UPDATE chain_heads h SET
-            last_digest = CASE WHEN u.last_seq > h.last_seq THEN u.last_digest ELSE h.last_digest END,
-            last_seq = GREATEST(h.last_seq, u.last_seq),
-            contiguous_seq = GREATEST(h.contiguous_seq, u.contiguous_seq),
-            last_seal_seq = CASE WHEN u.last_seal_seq > coalesce(h.last_seal_seq, -1) THEN u.last_seal_seq ELSE h.last_seal_seq END,
-            last_seal_import_end_wh = CASE WHEN u.last_seal_seq > coalesce(h.last_seal_seq, -1) THEN u.last_seal_import_end_wh ELSE h.last_seal_import_end_wh END,
-            last_seal_export_end_wh = CASE WHEN u.last_seal_seq > coalesce(h.last_seal_seq, -1) THEN u.last_seal_export_end_wh ELSE h.last_seal_export_end_wh END,
-            updated_at = now()
-          FROM unnest(${columnParam(heads, (h) => h.meter, 'text')}, ${columnParam(heads, (h) => h.lastSeq, 'bigint')}, ${columnParam(heads, (h) => h.lastDigest, 'text')},
-            ${columnParam(heads, (h) => h.contiguousSeq, 'bigint')}, ${columnParam(heads, (h) => h.lastSealSeq, 'bigint')}, ${columnParam(heads, (h) => h.lastSealImportEndWh, 'bigint')},
-            ${columnParam(heads, (h) => h.lastSealExportEndWh, 'bigint')}) AS u(meter, last_seq, last_digest, contiguous_seq, last_seal_seq, last_seal_import_end_wh, last_seal_export_end_wh)
-          WHERE h.meter = u.meter`,
-    );
-  }
-  if (gaps.length > 0) await t.insert(chainGaps).values(gaps).onConflictDoNothing();
-  return gaps;
-}
-
-/**
- * For each meter, walks its stored seqs above its contiguous head (this transaction sees its own inserts)
- * while they follow on — one statement for all meters of the batch, at most {@link CONTIGUOUS_SCAN_LIMIT} rows each.
- */
-async function scanContiguous(t: RelayDatabase, from: ReadonlyMap<string, number>): Promise<Map<string, number>> {
-  const rows = await queryRows<{ meter: string; seq: unknown }>(
-    t,
-    sql`WITH k AS (SELECT * FROM unnest(${sql.param([...from.keys()])}::text[], ${sql.param([...from.values()])}::bigint[]) AS k(meter, c))
-        SELECT k.meter, x.seq FROM k CROSS JOIN LATERAL (
-          SELECT seq FROM (SELECT seq FROM samples WHERE meter = k.meter AND seq > k.c UNION ALL SELECT seq FROM seals WHERE meter = k.meter AND seq > k.c) u
-          ORDER BY seq LIMIT ${CONTIGUOUS_SCAN_LIMIT}) x
-        ORDER BY k.meter, x.seq`,
-  );
-  const heads = new Map(from);
-  const isStuck = new Set<string>();
-  for (const row of rows) {
-    if (isStuck.has(row.meter)) continue;
-    const head = heads.get(row.meter)!;
-    if (Number(row.seq) === head + 1) heads.set(row.meter, head + 1);
-    else isStuck.add(row.meter);
-  }
-  return heads;
 }
 
 /** Per-meter interval rows for new seals, and their sums added into the zone rows. */

@@ -1,16 +1,19 @@
 /**
  * The relay composed: configuration → logger and metrics → store (migrations) → broker (embedded aedes unless
- * `MQTT_URL`) → seal verifier workers → ingest pipeline → MQTT subscriber → web server (`relay/web/`, when
- * present) → retention timer. Returns a handle whose `stop()` takes it all down in the reverse order without
- * losing anything acknowledged.
+ * `MQTT_URL`) → seal verifier workers → meter command connection (acks, gap repair) → ingest pipeline → MQTT
+ * subscriber → web server (`relay/web/`, when present) → retention timer. Returns a handle whose `stop()` takes it
+ * all down in the reverse order without losing anything acknowledged.
  */
 import { existsSync } from 'node:fs';
 import type { RelayConfig } from './config/relayConfig.ts';
 import { readRelayConfig } from './config/relayConfig.ts';
 import { createRelayEventBus, type RelayEventBus } from './events/relayEventBus.ts';
+import { createMeterAcknowledger } from './ingest/acknowledgeMeters.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './ingest/embeddedBroker.ts';
 import { startIngestPipeline, type IngestPipeline } from './ingest/ingestPipeline.ts';
+import { connectMeterCommandChannel } from './ingest/meterCommandChannel.ts';
 import { startMqttSubscriber, type MqttSubscriber } from './ingest/mqttSubscriber.ts';
+import { startGapRepair } from './ingest/repairGaps.ts';
 import { createLogger, type Logger } from './ops/logger.ts';
 import { createRelayMetrics, type RelayMetrics } from './ops/metrics.ts';
 import { openStore, type Store } from './store/openStore.ts';
@@ -94,16 +97,36 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Relay
       onBatch: (_size, durationS) => metrics.verifyBatchSeconds.observe(durationS),
     });
     cleanups.push(() => verifier.close());
-    const pipeline: IngestPipeline = startIngestPipeline({ config, db: store.db, verifier, events, metrics, logger: logger.child({ room: 'ingest' }), ...(options.nowS ? { nowS: options.nowS } : {}) });
+    const ingestLogger = logger.child({ room: 'ingest' });
+    const commands = await connectMeterCommandChannel({ url: brokerUrl, urlVariable, clientId: `${config.relayId}-cmd`, topicPrefix: config.topicPrefix, logger: ingestLogger });
+    cleanups.push(() => commands.close());
+    const acknowledger = createMeterAcknowledger({ channel: commands, metrics, logger: ingestLogger });
+    const gapRepair = startGapRepair({ db: store.db, channel: commands, resendHoldMs: config.resendHoldMs, metrics, logger: ingestLogger });
+    cleanups.push(() => gapRepair.close());
+    const pipeline: IngestPipeline = startIngestPipeline({
+      config,
+      db: store.db,
+      verifier,
+      events,
+      metrics,
+      logger: ingestLogger,
+      onDelivery(delivery) {
+        acknowledger.afterBatch(delivery);
+        gapRepair.afterBatch(delivery);
+      },
+      ...(options.nowS ? { nowS: options.nowS } : {}),
+    });
     cleanups.push(() => pipeline.stop());
     const isShared = config.broker.kind === 'external';
-    const filter = `${isShared ? `$share/${config.sharedGroup}/` : ''}${config.topicPrefix}pet/v1/meters/+/+`;
+    const filterRoot = `${isShared ? `$share/${config.sharedGroup}/` : ''}${config.topicPrefix}pet/v1/meters/+/`;
+    const filters = ['sample', 'seal', 'status'].map((kind) => filterRoot + kind);
     const subscriber: MqttSubscriber = await startMqttSubscriber({
       url: brokerUrl,
       urlVariable,
       relayId: config.relayId,
       connections: isShared ? config.mqttConnections : 1,
-      filter,
+      filters,
+      formerFilters: [filterRoot + '+'],
       pipeline,
       logger: logger.child({ room: 'mqtt' }),
     });
@@ -132,7 +155,7 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<Relay
     retentionTimer.unref();
     cleanups.push(async () => clearInterval(retentionTimer));
 
-    logger.info({ database: config.database.kind, broker: brokerUrl, filter, http: httpUrl }, 'relay started');
+    logger.info({ database: config.database.kind, broker: brokerUrl, filters, http: httpUrl }, 'relay started');
     let stopping: Promise<void> | undefined;
     return {
       config,

@@ -1,9 +1,11 @@
 /**
  * The relay's MQTT side: `connections` MQTT.js clients with fixed ids `<relayId>-<n>`, persistent sessions
- * (clean: false), QoS 1, subscribed to `$share/<group>/<prefix>pet/v1/meters/+/+` (MQTT 5 §4.8.2 shared
- * subscriptions; Mosquitto also honours them on 3.1.1) so that several relays — and several connections of
- * one relay, each with its own in-flight window — split the meters' messages. The embedded aedes has no shared
- * subscriptions; there the relay uses one connection and the plain filter.
+ * (clean: false), QoS 1, subscribed to `$share/<group>/<prefix>pet/v1/meters/+/sample`, `…/+/seal` and
+ * `…/+/status` (MQTT 5 §4.8.2 shared subscriptions; Mosquitto also honours them on 3.1.1) so that several
+ * relays — and several connections of one relay, each with its own in-flight window — split the meters'
+ * messages. Not `+/+`: the relay's own commands on `…/cmd` must not come back through its queue (a session
+ * left with that older filter is unsubscribed from it). The embedded aedes has no shared subscriptions; there the
+ * relay uses one connection and the plain filters.
  *
  * Backpressure: when the pipeline's queue is full, MQTT.js's `handleMessage` callback is held, which
  * stops MQTT.js parsing, which stops reading the socket, which makes the broker queue (bounded by its own
@@ -21,8 +23,10 @@ export interface MqttSubscriberOptions {
   urlVariable: string;
   relayId: string;
   connections: number;
-  /** Topic filter to subscribe to, already including any `$share/<group>/` prefix. */
-  filter: string;
+  /** Topic filters to subscribe to, already including any `$share/<group>/` prefix. */
+  filters: readonly string[];
+  /** Filters an older relay version subscribed this session to: unsubscribed at connect. */
+  formerFilters?: readonly string[];
   pipeline: IngestPipeline;
   logger: Logger;
   connectTimeoutMs?: number;
@@ -73,11 +77,13 @@ function connectOne(options: MqttSubscriberOptions, index: number): Promise<Mqtt
       client.removeListener('error', fail);
       client.on('error', (error) => options.logger.warn({ err: error, clientId }, 'MQTT connection error'));
       client.on('reconnect', () => options.logger.info({ clientId }, 'MQTT reconnecting'));
-      // Subscribe even when the session is present: idempotent, and it repairs a session left with another filter.
+      // Subscribe even when the session is present: idempotent, and it repairs a session left with other filters.
       void connack;
-      client.subscribe(options.filter, { qos: 1 }, (error, granted) => {
+      if (options.formerFilters !== undefined && options.formerFilters.length > 0) client.unsubscribe([...options.formerFilters]);
+      client.subscribe([...options.filters], { qos: 1 }, (error, granted) => {
         if (error) return fail(error);
-        if (granted?.[0]?.qos === 128) return fail(new Error(`the broker refused the subscription ${options.filter}`));
+        const refused = granted?.find((grant) => grant.qos === 128);
+        if (refused !== undefined) return fail(new Error(`the broker refused the subscription ${refused.topic}`));
         resolve(client);
       });
     });
@@ -93,7 +99,7 @@ export async function startMqttSubscriber(options: MqttSubscriberOptions): Promi
     await Promise.all(clients.map((client) => client.endAsync(true)));
     throw error;
   }
-  options.logger.info({ connections: clients.length, filter: options.filter }, 'subscribed');
+  options.logger.info({ connections: clients.length, filters: options.filters }, 'subscribed');
   return {
     pause() {
       for (const client of clients) (client as MqttClient & { pauseIngest?: () => void }).pauseIngest?.();

@@ -1,0 +1,108 @@
+/**
+ * Gap repair (docs/protocol.md §4.1, ADR 0303): when records of a meter are stored above a hole, the relay asks
+ * the meter for `{"cmd":"resend","fromSeq":W+1}` (W = its watermark), and asks again, less and less often,
+ * while the hole stays open — until the records arrive or a status says they are gone (abandoned).
+ *
+ * Two triggers, one throttle (`claimResendRequests`, kept on the gap rows in the database):
+ * - after a batch, at once for its meters with a hole — when nothing waited in the queue behind that batch, so
+ *   the hole is not just a record still on its way through another broker connection;
+ * - a timer for every open gap (also those another relay detected), at most {@link MAX_CLAIMS_PER_TICK} a tick.
+ */
+import { encodeResendCommand } from '../../shared/protocol/meterCommands.ts';
+import type { Logger } from '../ops/logger.ts';
+import type { RelayMetrics } from '../ops/metrics.ts';
+import { claimResendRequests } from '../store/claimResendRequests.ts';
+import type { RelayDatabase } from '../store/relayDatabase.ts';
+import type { BatchDelivery } from './batchDelivery.ts';
+import type { MeterCommandChannel } from './meterCommandChannel.ts';
+
+/** Most gaps one timer tick (or one batch) asks about: bounded work per tick. */
+export const MAX_CLAIMS_PER_TICK = 200;
+/** Longest interval between two requests for one open gap. */
+export const RESEND_BACKOFF_MAX_MS = 60_000;
+/** Commands in flight beyond which the timer waits (the broker is not taking them). */
+const MAX_COMMANDS_IN_FLIGHT = 5_000;
+
+export interface GapRepair {
+  afterBatch(delivery: BatchDelivery): void;
+  /** Runs one timer pass now (tests, and the timer itself). */
+  tick(): Promise<void>;
+  /** Stops the timer and waits for a pass in progress. */
+  close(): Promise<void>;
+}
+
+export interface GapRepairOptions {
+  db: RelayDatabase;
+  channel: Pick<MeterCommandChannel, 'send' | 'inFlight'>;
+  /** `PET_RESEND_HOLD_MS`. */
+  resendHoldMs: number;
+  metrics: Pick<RelayMetrics, 'resendRequests'>;
+  logger: Logger;
+}
+
+export function startGapRepair(options: GapRepairOptions): GapRepair {
+  const holdMs = options.resendHoldMs;
+  // A new hole the batch path did not request (the queue was busy) waits this long for its records first.
+  const firstGraceMs = Math.min(250, holdMs);
+  const tickMs = Math.max(20, Math.min(1000, Math.floor(holdMs / 3)));
+  let running: Promise<void> | undefined;
+  let pendingMeters = new Set<string>();
+  let isClosed = false;
+
+  async function claimAndSend(meters: readonly string[] | undefined): Promise<void> {
+    if (options.channel.inFlight() > MAX_COMMANDS_IN_FLIGHT) return;
+    const claims = await claimResendRequests(options.db, {
+      meters,
+      holdMs,
+      maxBackoffMs: Math.max(holdMs, RESEND_BACKOFF_MAX_MS),
+      firstGraceMs: meters === undefined ? firstGraceMs : 0,
+      limit: MAX_CLAIMS_PER_TICK,
+    });
+    for (const claim of claims) {
+      options.metrics.resendRequests.inc();
+      options.logger.debug({ meter: claim.meter, fromSeq: claim.fromSeq, requests: claim.requests }, 'asking the meter to resend');
+      options.channel.send(claim.meter, encodeResendCommand(claim.fromSeq)).catch((error: unknown) => options.logger.debug({ err: error, meter: claim.meter }, 'resend publish failed'));
+    }
+  }
+
+  /** One pass at a time; batch requests that come meanwhile are merged into the next pass. */
+  function run(pass: () => Promise<void>): Promise<void> {
+    if (running !== undefined) return running;
+    running = pass()
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'gap repair pass failed; the timer tries again'))
+      .finally(() => {
+        running = undefined;
+        if (pendingMeters.size > 0 && !isClosed) void run(batchPass);
+      });
+    return running;
+  }
+
+  function batchPass(): Promise<void> {
+    const meters = [...pendingMeters];
+    pendingMeters = new Set();
+    return claimAndSend(meters.slice(0, MAX_CLAIMS_PER_TICK));
+  }
+
+  const timer = setInterval(() => {
+    if (running === undefined) void run(() => claimAndSend(undefined));
+  }, tickMs);
+  timer.unref();
+
+  return {
+    afterBatch(delivery) {
+      if (isClosed || !delivery.isQueueEmpty) return;
+      for (const position of delivery.positions) {
+        // Bounded: the timer finds whatever does not fit.
+        if (position.lastSeq > position.contiguousSeq && pendingMeters.size < MAX_CLAIMS_PER_TICK) pendingMeters.add(position.meter);
+      }
+      if (pendingMeters.size > 0) void run(batchPass);
+    },
+    tick: () => run(() => claimAndSend(undefined)),
+    async close() {
+      isClosed = true;
+      clearInterval(timer);
+      pendingMeters.clear();
+      await running;
+    },
+  };
+}

@@ -32,6 +32,8 @@ const EARLIEST_VALID_TIME_S = 1704067200;
 const LIMB_PRODUCTS_PER_SLICE = 4000;
 /** Seconds between status messages. */
 const STATUS_PERIOD_S = 60;
+/** Milliseconds between runs of the acknowledgement timer (and retries of a status that found no room). */
+const DELIVERY_TICK_MS = 1000;
 /** Seconds between attempts to read a configuration that is missing or bad. */
 const CONFIG_RETRY_S = 30;
 /** A relay `time` command is applied only while the clock is off by more than this (docs/protocol.md §4). */
@@ -59,6 +61,8 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
   // Uptime follows the meter's own clock; a `time` command that moves the clock moves the boot time with it.
   let bootS = getTime();
   let isMeasuring = true;
+  // A status the relay needs at once (it asked for records below heldFromSeq) that found the in-flight window full.
+  let isStatusDue = false;
 
   const recordLog = createRecordLog({
     address: config.address,
@@ -77,13 +81,18 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
       seq: recordLog.head().nextSeq - 1,
       queued: ring.pendingCount(),
       dropped: recordLog.droppedRecords(),
+      heldFromSeq: ring.acknowledgedSeq() + 1,
       uptimeS: getTime() - bootS,
     });
   }
 
   function publishStatus(): void {
-    // QoS 1, retained (docs/protocol.md §4); skipped when the in-flight window is full, the next one follows.
-    if (client.isConnected() && client.hasRoom()) client.publishAtLeastOnce(meterTopic(config.address, 'status'), statusText(true), true, () => {});
+    // QoS 1, retained (docs/protocol.md §4); when the in-flight window is full it is due and tried every tick.
+    isStatusDue = true;
+    if (client.isConnected() && client.hasRoom()) {
+      client.publishAtLeastOnce(meterTopic(config.address, 'status'), statusText(true), true, () => {});
+      isStatusDue = false;
+    }
   }
   const client = createMqttClient({
     connect: {
@@ -104,7 +113,8 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
     maxInflight: config.mqtt.maxInflight,
     onConnected(): void {
       publishStatus();
-      publisher.pump();
+      // Everything after the relay's last watermark goes again: what was sent before may never have reached it.
+      publisher.resume();
     },
     onDisconnected(reason: string): void {
       log('broker connection lost: ' + reason);
@@ -118,8 +128,8 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
       if (command.cmd === 'time' && Math.abs(command.value - getTime()) > TIME_COMMAND_TOLERANCE_S) {
         bootS += command.value - getTime();
         setTime(command.value);
-      } else if (command.cmd === 'resend') publisher.rewindTo(command.value);
-      else if (command.cmd === 'ack') publisher.acknowledgeUpTo(command.value);
+      } else if (command.cmd === 'resend') publisher.resend(command.value);
+      else if (command.cmd === 'ack') publisher.acknowledge(command.value, command.digest);
       publisher.pump();
     },
   });
@@ -133,13 +143,21 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
     limbProductsPerSlice: LIMB_PRODUCTS_PER_SLICE,
     sampleTopic: meterTopic(config.address, 'sample'),
     sealTopic: meterTopic(config.address, 'seal'),
-    onProblem(signingProblem): void {
-      problem = signingProblem.code + ': ' + signingProblem.message;
+    ackWindowRecords: config.mqtt.ackWindowRecords,
+    ackTimeoutS: config.mqtt.ackTimeoutS,
+    nowS: () => getTime(),
+    chainHead: () => recordLog.head(),
+    onProblem(publishProblem): void {
+      problem = publishProblem.code + ': ' + publishProblem.message;
       log(problem);
     },
+    onStatusDue: publishStatus,
   });
 
-
+  function deliveryTick(): void {
+    publisher.tick();
+    if (isStatusDue) publishStatus();
+  }
 
   // A stall up to a sample period is bridged with the last reading; a longer one is a gap, never filled in.
   const windowState = newWindowState(restored.registers, measure.sampleSeconds, measure.sampleSeconds + (3 * measure.burstPeriodMs) / 1000);
@@ -162,18 +180,26 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
 
   // For the prompt and the simulator: figures and a way to hold measurement (e.g. before unplugging the clamp).
   (global as any)[CONSOLE_NAME] = {
-    status: () => ({
-      seq: recordLog.head().nextSeq - 1,
-      queued: ring.pendingCount(),
-      acknowledgedSeq: ring.acknowledgedSeq(),
-      sentSeq: publisher.sentSeq(),
-      dropped: recordLog.droppedRecords(),
-      signedSeals: publisher.signedSeals(),
-      isConnected: client.isConnected(),
-      mqtt: client.stats(),
-      freeMemory: freeMemory(),
-      problem,
-    }),
+    status: () => {
+      const delivery = publisher.figures();
+      return {
+        seq: recordLog.head().nextSeq - 1,
+        queued: ring.pendingCount(),
+        acknowledgedSeq: ring.acknowledgedSeq(),
+        heldFromSeq: delivery.heldFromSeq,
+        sentSeq: delivery.sentSeq,
+        ackWindowRecords: delivery.windowRecords,
+        ackRefused: delivery.ackRefused,
+        resendRequests: delivery.resendRequests,
+        retransmitTimeouts: delivery.retransmitTimeouts,
+        dropped: recordLog.droppedRecords(),
+        signedSeals: delivery.signedSeals,
+        isConnected: client.isConnected(),
+        mqtt: client.stats(),
+        freeMemory: freeMemory(),
+        problem,
+      };
+    },
     pauseMeasuring(): void {
       isMeasuring = false;
     },
@@ -184,6 +210,7 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
 
   setInterval(measureOnce, measure.burstPeriodMs);
   setInterval(publishStatus, STATUS_PERIOD_S * 1000);
+  setInterval(deliveryTick, DELIVERY_TICK_MS);
   connectNetwork(config, () => client.start());
 }
 

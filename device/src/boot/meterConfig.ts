@@ -35,6 +35,10 @@ export interface MqttConfig {
   maxInflight: number;
   backoffMinS: number;
   backoffMaxS: number;
+  /** Most records sent beyond the relay's acknowledged point (the usable window shrinks and grows below it). */
+  ackWindowRecords: number;
+  /** Seconds without an ack that moves the watermark before everything after it goes again (doubles up to 120). */
+  ackTimeoutS: number;
 }
 
 export interface MeterConfig {
@@ -69,6 +73,12 @@ function numberIn(source: any, path: string, name: string, min: number, max: num
   const value = source[name];
   if (value === undefined && fallback !== undefined) return fallback;
   if (typeof value !== 'number' || isNaN(value) || value < min || value > max) fail(path + name, 'a number in ' + min + ' … ' + max, value);
+  return value;
+}
+
+function integerIn(source: any, path: string, name: string, min: number, max: number, fallback: number): number {
+  const value = numberIn(source, path, name, min, max, fallback);
+  if (Math.floor(value) !== value) fail(path + name, 'an integer in ' + min + ' … ' + max, value);
   return value;
 }
 
@@ -117,6 +127,8 @@ export function parseMeterConfig(source: unknown): MeterConfig {
       maxInflight: numberIn(mqtt, 'mqtt.', 'maxInflight', 1, 100, 10),
       backoffMinS: numberIn(mqtt, 'mqtt.', 'backoffMinS', 0.1, 3600, 1),
       backoffMaxS: numberIn(mqtt, 'mqtt.', 'backoffMaxS', 0.1, 86400, 60),
+      ackWindowRecords: integerIn(mqtt, 'mqtt.', 'ackWindowRecords', 1, 1024, 64),
+      ackTimeoutS: numberIn(mqtt, 'mqtt.', 'ackTimeoutS', 1, 3600, 10),
     },
     measure: {
       sensor,

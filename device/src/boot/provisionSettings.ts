@@ -66,7 +66,7 @@ export function buildMeterConfig(request: ProvisionRequest): Record<string, unkn
     if (value !== undefined) measure[key] = value;
   }
   const mqtt: Record<string, unknown> = { host: broker.host, port: broker.port, tls: broker.isTls };
-  for (const key of ['keepAliveS', 'retryS', 'maxInflight', 'backoffMinS', 'backoffMaxS']) {
+  for (const key of ['keepAliveS', 'retryS', 'maxInflight', 'backoffMinS', 'backoffMaxS', 'ackWindowRecords', 'ackTimeoutS']) {
     if (request.defaults.mqtt[key] !== undefined) mqtt[key] = request.defaults.mqtt[key];
   }
   if (request.mqttUsername !== undefined) mqtt.username = request.mqttUsername;

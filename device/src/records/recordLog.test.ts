@@ -110,8 +110,9 @@ test('a full ring drops the oldest records first, counts them, reports them on s
     assert.is(kept[kept.length - 1]!.seq, written - 1);
     assert.is(kept.length + dropped, written);
     assert.equal(chainProblems(kept), []);
-    const status = JSON.parse(statusJson({ isOnline: true, seq: written - 1, queued: meter.ring.pendingCount(), dropped, uptimeS: 200 }));
-    assert.equal(status, { v: 1, state: 'online', seq: written - 1, queued: kept.length, dropped, uptimeS: 200 });
+    const status = JSON.parse(statusJson({ isOnline: true, seq: written - 1, queued: meter.ring.pendingCount(), dropped, heldFromSeq: meter.ring.acknowledgedSeq() + 1, uptimeS: 200 }));
+    // heldFromSeq: everything below the oldest kept record is gone from the meter.
+    assert.equal(status, { v: 1, state: 'online', seq: written - 1, queued: kept.length, dropped, heldFromSeq: dropped, uptimeS: 200 });
 
     const rebooted = boot(storage, size, 1, 20);
     assert.is(rebooted.log.droppedRecords(), dropped, 'the dropped count is in the checkpoint');

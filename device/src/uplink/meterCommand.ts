@@ -1,16 +1,30 @@
 /**
  * Commands the relay sends on the meter's `cmd` topic (docs/protocol.md §"Commands"), parsed into a typed
- * value. Unknown or malformed commands are ignored and reported on the status topic, never thrown.
+ * value. Unknown or malformed commands are ignored and reported on the console, never thrown.
  *
  * - `{"cmd":"time","timeS":N}`: the relay's clock, for meters without SNTP (DESIGN §4, time).
  * - `{"cmd":"resend","fromSeq":N}`: publish again from seq N (the relay found a gap).
- * - `{"cmd":"ack","uptoSeq":N}`: the relay stored everything up to N (end-to-end acknowledgement).
+ * - `{"cmd":"ack","uptoSeq":N,"digest":"…"}`: the relay holds everything up to N and its record N has this
+ *   SHA-256 digest (end-to-end acknowledgement). The digest is required: without it an ack could make the meter
+ *   drop records nobody received.
  * - `{"cmd":"market",…}`: market news for the household's display; a clamp without a display accepts and
  *   ignores it (value 0), so it is not reported as a problem.
  */
+import { isHexDigits } from '../records/hexDigits.ts';
+
 export interface MeterCommand {
   cmd: 'time' | 'resend' | 'ack' | 'market';
   value: number;
+  /** For `ack`: the digest as `0x` + 64 lower-case hex digits (the spelling of `prev`); '' otherwise. */
+  digest: string;
+}
+
+/** `0x` + 64 lower-case hex digits from 64 hex digits with or without `0x`, either case; undefined otherwise. */
+export function normalizedDigest(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const digits = text.indexOf('0x') === 0 ? text.substring(2) : text;
+  if (!isHexDigits(digits, 64, true)) return undefined;
+  return '0x' + digits.toLowerCase();
 }
 
 /** Parses a command payload; returns a problem text for anything else. */
@@ -22,10 +36,13 @@ export function parseMeterCommand(payload: string): MeterCommand | string {
     return 'cmd: expected JSON, got ' + payload.length + ' bytes that do not parse';
   }
   if (parsed === null || typeof parsed !== 'object') return 'cmd: expected a JSON object';
-  if (parsed.cmd === 'market') return { cmd: 'market', value: 0 };
+  if (parsed.cmd === 'market') return { cmd: 'market', value: 0, digest: '' };
   const field = parsed.cmd === 'time' ? 'timeS' : parsed.cmd === 'resend' ? 'fromSeq' : parsed.cmd === 'ack' ? 'uptoSeq' : undefined;
   if (field === undefined) return 'cmd: expected "time", "resend", "ack" or "market", got ' + JSON.stringify(parsed.cmd);
   const value = parsed[field];
   if (typeof value !== 'number' || value < 0 || Math.floor(value) !== value) return 'cmd: expected ' + field + ' as a non-negative integer';
-  return { cmd: parsed.cmd, value };
+  if (parsed.cmd !== 'ack') return { cmd: parsed.cmd, value, digest: '' };
+  const digest = normalizedDigest(parsed.digest);
+  if (digest === undefined) return 'cmd: expected digest as 64 hex digits in an ack, got ' + String(JSON.stringify(parsed.digest)).substring(0, 80);
+  return { cmd: 'ack', value, digest };
 }

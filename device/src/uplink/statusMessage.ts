@@ -1,9 +1,10 @@
 /**
  * The meter's `status` payload, exactly the object of docs/protocol.md §4:
- * `{"v":1,"state":"online"|"offline","seq":…,"queued":…,"dropped":…,"uptimeS":…}` and nothing else (the relay
- * refuses any other field). Health for operators, not part of the hash chain. The Last Will is the offline form
- * with the figures of the moment the meter connected, published by the broker if the meter vanishes
- * (MQTT-3.1.1 §3.1.2.5).
+ * `{"v":1,"state":"online"|"offline","seq":…,"queued":…,"dropped":…,"heldFromSeq":…,"uptimeS":…}` in this order
+ * and nothing else. `heldFromSeq` tells the relay that every seq below it is gone from the meter's flash
+ * (acknowledged, or dropped from a full queue), so it stops waiting for those. Health for operators, not part of
+ * the hash chain. The Last Will is the offline form with the figures of the moment the meter connected,
+ * published by the broker if the meter vanishes (MQTT-3.1.1 §3.1.2.5).
  */
 import { integerText } from '../records/integerText.ts';
 
@@ -16,6 +17,8 @@ export interface StatusFigures {
   queued: number;
   /** Records dropped unacknowledged from a full queue since provisioning. */
   dropped: number;
+  /** Lowest seq still held in the flash queue: acknowledged point + 1 (head + 1 when empty, 0 before any record). */
+  heldFromSeq: number;
   uptimeS: number;
 }
 
@@ -26,6 +29,7 @@ export function statusJson(figures: StatusFigures): string {
     ',"seq":' + integerText(Math.max(0, Math.floor(figures.seq))) +
     ',"queued":' + integerText(Math.max(0, Math.floor(figures.queued))) +
     ',"dropped":' + integerText(Math.max(0, Math.floor(figures.dropped))) +
+    ',"heldFromSeq":' + integerText(Math.max(0, Math.floor(figures.heldFromSeq))) +
     ',"uptimeS":' + integerText(Math.max(0, Math.floor(figures.uptimeS))) +
     '}'
   );

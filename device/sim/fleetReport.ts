@@ -23,6 +23,8 @@ export interface MeterReport {
   lastSeq: number | null;
   /** Records written in this run. */
   produced: number;
+  /** Highest seq when the network came up (the end of an offline backlog); null while it is still down. */
+  backlogLastSeq: number | null;
   /** Records still in flash (written, not yet acknowledged by the relay). */
   queued: number;
   heldFromSeq: number;
@@ -78,6 +80,7 @@ export function meterReport(input: MeterReportInput): MeterReport {
     firstSeq: hasProduced ? input.seqAtBoot + 1 : null,
     lastSeq: hasProduced ? status.seq : null,
     produced: hasProduced ? status.seq - input.seqAtBoot : 0,
+    backlogLastSeq: input.seqAtNetworkUp ?? null,
     queued: status.queued,
     heldFromSeq: typeof status.heldFromSeq === 'number' ? status.heldFromSeq : status.acknowledgedSeq + 1,
     acknowledgedSeq: status.acknowledgedSeq,

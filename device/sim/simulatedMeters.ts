@@ -133,7 +133,8 @@ export interface SimulatedFleet {
   report(): FleetReport;
   /**
    * Resolves with the report once every meter is flushed: everything it held when the network came up (at
-   * least its first record of this run) has left its flash. Checks every `pollMs` (default 200) real ms.
+   * least its first record of this run) has left its flash; or once the fleet stops. Checks every `pollMs`
+   * (default 200) real ms.
    */
   whenFlushed(pollMs?: number): Promise<FleetReport>;
   stop(): Promise<void>;
@@ -316,11 +317,11 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
 
   if (virtualQueue !== undefined && networkUpAtS !== undefined) {
     const run = await virtualQueue.runUntil(networkUpAtS, { signal: options.signal });
-    networkState.offlineRealMs = run.realMs;
+    networkState.offlineRealMs = Math.round(run.realMs);
     if (!run.isAborted) {
       // Synchronously after the clock went live, before any converted timer can fire.
       isNetworkUp = true;
-      networkState.upAtS = clock.nowS();
+      networkState.upAtS = networkUpAtS;
       refreshReportInputs();
     }
   } else {

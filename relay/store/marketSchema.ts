@@ -6,7 +6,8 @@
  * Units are in the column names; money in micro-units of the settlement token as `numeric(40,0)` (read as a
  * string, turned into bigint at the edge).
  */
-import { bigint, bigserial, integer, numeric, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, index, integer, numeric, pgTable, primaryKey, smallint, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const u64 = (name: string) => bigint(name, { mode: 'number' });
 
@@ -159,4 +160,69 @@ export const chainCursors = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.chainId, table.contract] })],
+);
+
+/** The EnergyListing that takes signed orders, as the market room announced it (`migrations/0110_signed_orders.sql`); one row. */
+export const listingChain = pgTable('listing_chain', {
+  isCurrent: boolean('is_current').primaryKey().default(true),
+  chainId: u64('chain_id').notNull(),
+  listing: text('listing').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Owners' `EnergyListing.nonces(owner)` as last read from the chain. */
+export const listingNonces = pgTable(
+  'listing_nonces',
+  {
+    chainId: u64('chain_id').notNull(),
+    listing: text('listing').notNull(),
+    owner: text('owner').notNull(),
+    nonce: numeric('nonce', { precision: 78, scale: 0 }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.chainId, table.listing, table.owner] })],
+);
+
+/**
+ * Signed orders waiting for, or sent to, EnergyListing: `kind` 'place' | 'cancel'; `status` queued → sent →
+ * confirmed | failed. Order fields are NULL on a cancel; `order_id` is the cancelled order, or the placed one once
+ * confirmed. A unique partial index (`signed_orders_live_nonce`) lets one live row hold an owner's nonce.
+ */
+export const signedOrders = pgTable(
+  'signed_orders',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    chainId: u64('chain_id').notNull(),
+    listing: text('listing').notNull(),
+    kind: text('kind').notNull(),
+    owner: text('owner').notNull(),
+    meter: text('meter').notNull(),
+    zoneId: numeric('zone_id', { precision: 20, scale: 0 }),
+    side: smallint('side'),
+    maxWhPerInterval: u64('max_wh_per_interval'),
+    limitPricePerKWh: numeric('limit_price_per_kwh', { precision: 29, scale: 0 }),
+    validFromS: u64('valid_from_s'),
+    validUntilS: u64('valid_until_s'),
+    orderId: numeric('order_id', { precision: 78, scale: 0 }),
+    nonce: numeric('nonce', { precision: 78, scale: 0 }).notNull(),
+    deadlineS: numeric('deadline_s', { precision: 78, scale: 0 }).notNull(),
+    signature: text('signature').notNull(),
+    digest: text('digest').notNull(),
+    status: text('status').notNull().default('queued'),
+    txHash: text('tx_hash'),
+    rawTx: text('raw_tx'),
+    batchIndex: integer('batch_index'),
+    blockNumber: u64('block_number'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    failureCode: text('failure_code'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('signed_orders_live_nonce').on(table.chainId, table.listing, table.owner, table.nonce).where(sql`status <> 'failed'`),
+    index('signed_orders_status').on(table.status, table.nextAttemptAt),
+    index('signed_orders_meter').on(table.meter, table.createdAt),
+  ],
 );

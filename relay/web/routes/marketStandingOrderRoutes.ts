@@ -7,6 +7,7 @@
  *    `{ "minSellPriceMicroPerKWh": 120000 | null, "maxBuyPriceMicroPerKWh": 300000 | null }`, `null` = "auto";
  *  - one side's limit, keeping the other side as stored: `{ "side": "sell" | "buy", "limitPriceMicroPerKWh": 120000 }`;
  *  - both sides "auto": `{ "mode": "auto" }`.
+ * A household may instead sign its order with its wallet for `EnergyListing` (`signedStandingOrderRoutes.ts`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StandingOrder, StandingPrice } from '../../../shared/forecast/sizeOrder.ts';
@@ -18,6 +19,7 @@ import { httpFailure } from '../httpFailure.ts';
 import { errorResponse, type ApiApp } from '../openApiHono.ts';
 import { requireMeterOwner } from './marketMeterAccess.ts';
 import { PriceMicroPerKWhSchema } from './marketSchemas.ts';
+import { registerSignedStandingOrderRoutes } from './signedStandingOrderRoutes.ts';
 
 const StandingPriceSchema = z
   .union([z.object({ kind: z.literal('auto') }), z.object({ kind: z.literal('limit'), priceMicroPerKWh: z.number().int() })])
@@ -118,8 +120,9 @@ function sidesOf(request: StandingOrderRequest, current: StandingOrder | undefin
   return { sell: fromLimit(request.minSellPriceMicroPerKWh), buy: fromLimit(request.maxBuyPriceMicroPerKWh) };
 }
 
-/** `GET` and `PUT /api/v1/meters/{address}/standing-order`. */
+/** `GET` and `PUT /api/v1/meters/{address}/standing-order`, and the signed (EIP-712, gasless) routes beside them. */
 export function registerMarketStandingOrderRoutes(app: ApiApp, deps: ApiDependencies): void {
+  registerSignedStandingOrderRoutes(app, deps);
   app.openapi(getRoute, async (c) => {
     const { address } = c.req.valid('param');
     const { meter } = await requireMeterOwner(c, deps, address);

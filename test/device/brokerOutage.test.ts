@@ -64,6 +64,9 @@ test('broker down for 30 simulated seconds (6 s real at 5×): every record arriv
       written += drain.lastSeqs[i]! + 1;
       received += collector.records.get(meter.address)?.size ?? 0;
       assert.equal(meter.stats().context.uncaughtErrors, 0, meter.stats().context.lastError);
+      // Every ack the subscriber sent named the digest the meter holds.
+      const delivery = meter.firmwareStatus() as unknown as { ackRefused: number; problem?: string };
+      assert.is(delivery.ackRefused, 0, delivery.problem);
     }
     console.log(`  ${METERS} meters, ${OUTAGE_SIMULATED_S} s outage: ${written} records written, ${received} received, ${written - received} lost`);
     assert.equal(collector.problems, []);

@@ -28,6 +28,8 @@ export interface CollectorReport {
   beyondLast: number;
   /** Status payloads seen, newest per meter (docs/protocol.md §4). */
   statuses: Record<string, unknown>;
+  /** End-to-end acks the collector has published to the meters so far. */
+  acksSent: number;
 }
 
 /**
@@ -41,7 +43,7 @@ let collector: RecordCollector | undefined;
 const clients: MqttClient[] = [];
 
 function report(lastSeqs: Record<string, number>): CollectorReport {
-  const result: CollectorReport = { isComplete: true, problems: collector!.problems.slice(0, 20), chainProblems: [], distinct: 0, seals: 0, metersWithoutSeal: 0, beyondLast: 0, statuses: collector!.statuses };
+  const result: CollectorReport = { isComplete: true, problems: collector!.problems.slice(0, 20), chainProblems: [], distinct: 0, seals: 0, metersWithoutSeal: 0, beyondLast: 0, statuses: collector!.statuses, acksSent: collector!.acksSent };
   for (const [address, lastSeq] of Object.entries(lastSeqs)) {
     const byMeter = collector!.records.get(address) ?? new Map();
     for (let seq = 0; seq <= lastSeq; seq++) if (!byMeter.has(seq)) result.isComplete = false;

@@ -1,6 +1,7 @@
 /**
  * The exact end of a fleet run: hold every meter's measurement, then wait until each meter's own queue is
- * empty (every record written has its PUBACK) — so no record is still being signed or in flight when a test
+ * empty (every record written is covered by an end-to-end ack from the collecting subscriber, which it sends
+ * only for records it received and verified) — so no record is still being signed or in flight when a test
  * compares what the meters wrote with what a subscriber received.
  */
 import type { SimulatedMeter } from '../../device/sim/simulatedMeters.ts';

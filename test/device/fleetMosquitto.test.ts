@@ -2,10 +2,12 @@
  * 200 simulated meters, each running the built firmware bundle in its own vm context, publish to the machine's
  * Mosquitto (127.0.0.1:1883); an independent subscriber decodes every record, verifies every seal signature and
  * walks every hash chain from seq 0. The subscriber runs in its own process (remoteCollector.ts) so that it keeps
- * reading while the meters keep this one busy. Simulated time runs 2× real time (2 s samples, 20 s intervals).
+ * reading while the meters keep this one busy, and acknowledges what it verified end to end (the relay's `ack`,
+ * recordCollector.ts): no other acknowledgement lets a meter release flash. Simulated time runs 2× real time
+ * (2 s samples, 20 s intervals).
  *
- * The end is exact: measurement is held, every meter's queue drains (each record written has its PUBACK), and
- * only then are the meters' last seqs compared with what the subscriber holds.
+ * The end is exact: measurement is held, every meter's queue drains (each record written acknowledged by the
+ * subscriber), and only then are the meters' last seqs compared with what the subscriber holds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +68,7 @@ test('200 meters publish to Mosquitto: every record decodes, every seal verifies
     const total = lastSeqs.reduce((sum, seq) => sum + seq + 1, 0);
     console.log(
       `  ${METERS} meters: ${total} records written (${report.seals} seals; ${report.metersWithoutSeal} meters without one), ${report.distinct} distinct received, ${total - report.distinct} lost,` +
-        ` ${elapsedS.toFixed(1)} s real = ${(total / elapsedS).toFixed(0)} records/s`,
+        ` ${elapsedS.toFixed(1)} s real = ${(total / elapsedS).toFixed(0)} records/s, ${report.acksSent} acks sent`,
     );
     assert.equal(report.problems, []);
     assert.equal(report.chainProblems, []);
@@ -76,6 +78,8 @@ test('200 meters publish to Mosquitto: every record decodes, every seal verifies
       const meter = fleet.meters[i]!;
       assert.ok(lastSeqs[i]! >= 1, `meter ${meter.index} wrote ${lastSeqs[i]! + 1} records`);
       assert.equal(meter.stats().context.uncaughtErrors, 0, meter.stats().context.lastError);
+      const delivery = meter.firmwareStatus() as unknown as { ackRefused: number; problem?: string };
+      assert.is(delivery.ackRefused, 0, `meter ${meter.index}: ${delivery.problem}`);
     }
     assert.ok(report.seals >= METERS, `expected at least a seal a meter on average, got ${report.seals}`);
   } finally {

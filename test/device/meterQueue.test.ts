@@ -65,10 +65,12 @@ test('offline until the queue is full: oldest records dropped, the count on stat
     assert.equal(collector.problems, []);
     assert.ok(await waitFor(() => collector.statuses[address] !== undefined, 5000), 'a status arrived');
     const status = collector.statuses[address] as Record<string, unknown>;
-    assert.equal(Object.keys(status).sort(), ['dropped', 'queued', 'seq', 'state', 'uptimeS', 'v']);
+    assert.equal(Object.keys(status).sort(), ['dropped', 'heldFromSeq', 'queued', 'seq', 'state', 'uptimeS', 'v']);
     assert.is(status.v, 1);
     assert.is(status.state, 'online');
     assert.ok((status.dropped as number) > 0 && (status.dropped as number) <= dropped, `status says dropped ${status.dropped}`);
+    // Everything below heldFromSeq is gone from the meter: the dropped records at least.
+    assert.ok((status.heldFromSeq as number) >= (status.dropped as number), `status says held from ${status.heldFromSeq}`);
     assert.is(fleet.meters[0]!.stats().context.uncaughtErrors, 0, fleet.meters[0]!.stats().context.lastError);
   } finally {
     await fleet.stop();

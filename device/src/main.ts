@@ -126,7 +126,9 @@ function runMeter(storage: StorageApi, config: MeterConfig, privateKey: Uint8Arr
         return;
       }
       if (command.cmd === 'time' && Math.abs(command.value - getTime()) > TIME_COMMAND_TOLERANCE_S) {
-        bootS += command.value - getTime();
+        const deltaS = command.value - getTime();
+        bootS += deltaS;
+        publisher.shiftClock(deltaS);
         setTime(command.value);
       } else if (command.cmd === 'resend') publisher.resend(command.value);
       else if (command.cmd === 'ack') publisher.acknowledge(command.value, command.digest);

@@ -430,6 +430,12 @@ test('no ack for ackTimeoutS: everything after the acknowledged point goes again
   assert.equal(await tickAt(atS + 9.9), []);
   assert.equal((await tickAt(atS + 10))[0], 6);
   assert.is(timeouts(), 7);
+  // A clock set a day forward by the relay's `time` command is not a wait: the next timeout is 20 s after the last.
+  meter.publisher.shiftClock(86400);
+  assert.equal(await tickAt(atS + 86400 + 29.9), [], 'the clock jump does not count');
+  assert.equal((await tickAt(atS + 86400 + 30))[0], 6);
+  assert.is(timeouts(), 8);
+  atS += 86400 + 30;
   // Nothing outstanding, or offline: no timeout.
   assert.is(meter.publisher.acknowledge(lastSeq, relayDigest(meter, lastSeq)), 'released');
   assert.equal(await tickAt(atS + 1000), []);
@@ -438,7 +444,7 @@ test('no ack for ackTimeoutS: everything after the acknowledged point goes again
   await deliver(meter, false);
   meter.client.isOnline = false;
   assert.equal(await tickAt(atS + 5000), []);
-  assert.is(timeouts(), 7);
+  assert.is(timeouts(), 8);
   assert.is(meter.queue.pendingCount(), lastSeqOf(meter) - lastSeq, 'timeouts release nothing');
 }));
 

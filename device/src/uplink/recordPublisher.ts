@@ -73,6 +73,8 @@ export interface RecordPublisher {
   resume(): void;
   /** The retransmission timer; call about once a second. */
   tick(): void;
+  /** The meter's clock was set `deltaS` forward (or back): the timer keeps measuring the same wait. */
+  shiftClock(deltaS: number): void;
   heldFromSeq(): number;
   figures(): DeliveryFigures;
 }
@@ -262,6 +264,9 @@ export function createRecordPublisher(options: RecordPublisherOptions): RecordPu
       sentSeq = acknowledged;
       waitingSinceS = nowS;
       publisher.pump();
+    },
+    shiftClock(deltaS: number): void {
+      waitingSinceS += deltaS;
     },
     heldFromSeq: () => ring.acknowledgedSeq() + 1,
     figures: () => ({

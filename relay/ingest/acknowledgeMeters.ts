@@ -5,7 +5,8 @@
  *
  * Coalesced per meter: at most one ack publish outstanding (until the broker's PUBACK); a newer value replaces
  * a pending one. Memory is one small entry per meter with something pending, plus — for latency only — the
- * arrival times of at most {@link MAX_WAITING_PER_METER} records per meter stored above a gap.
+ * arrival times of at most {@link MAX_WAITING_PER_METER} records per meter stored above a gap, plus the last
+ * value sent per meter (so that records arriving above a hole do not repeat an unchanged ack).
  */
 import { encodeAckCommand } from '../../shared/protocol/meterCommands.ts';
 import type { Logger } from '../ops/logger.ts';
@@ -15,6 +16,8 @@ import type { MeterCommandChannel } from './meterCommandChannel.ts';
 
 /** Records above a gap whose arrival is remembered per meter (the meter's ack window is 64 by default). */
 export const MAX_WAITING_PER_METER = 128;
+/** Meters whose last sent ack is remembered (to skip repeating it); beyond this the memory starts over. */
+const MAX_REMEMBERED_METERS = 100_000;
 
 interface AckEntry {
   /** The newest ack not yet published. */
@@ -45,6 +48,8 @@ export interface MeterAcknowledgerOptions {
 export function createMeterAcknowledger(options: MeterAcknowledgerOptions): MeterAcknowledger {
   const nowMs = options.nowMs ?? Date.now;
   const entries = new Map<string, AckEntry>();
+  /** uptoSeq of the last ack handed to the broker, per meter. */
+  const lastSent = new Map<string, number>();
 
   function entryOf(meter: string): AckEntry {
     let entry = entries.get(meter);
@@ -67,6 +72,8 @@ export function createMeterAcknowledger(options: MeterAcknowledgerOptions): Mete
     if (entry.coveredSinceMs !== undefined) options.metrics.ackLatencySeconds.observe(Math.max(0, atMs - entry.coveredSinceMs) / 1000);
     entry.coveredSinceMs = undefined;
     entry.isPublishing = true;
+    if (lastSent.size >= MAX_REMEMBERED_METERS && !lastSent.has(meter)) lastSent.clear();
+    lastSent.set(meter, ack.uptoSeq);
     options.metrics.acksSent.inc();
     options.channel.send(meter, encodeAckCommand(ack.uptoSeq, ack.digest)).then(
       () => settle(meter, entry),
@@ -81,7 +88,12 @@ export function createMeterAcknowledger(options: MeterAcknowledgerOptions): Mete
   function settle(meter: string, entry: AckEntry): void {
     entry.isPublishing = false;
     if (entry.pending !== undefined) publish(meter, entry);
-    else if (entry.waiting.length === 0 && entries.get(meter) === entry) entries.delete(meter);
+    else forgetIfIdle(meter, entry);
+  }
+
+  /** An entry with nothing pending, outstanding or waiting is dropped: memory follows the meters in motion. */
+  function forgetIfIdle(meter: string, entry: AckEntry): void {
+    if (entry.pending === undefined && !entry.isPublishing && entry.waiting.length === 0 && entries.get(meter) === entry) entries.delete(meter);
   }
 
   return {
@@ -90,9 +102,12 @@ export function createMeterAcknowledger(options: MeterAcknowledgerOptions): Mete
         const arrivals = delivery.arrivals.get(position.meter) ?? [];
         const entry = entryOf(position.meter);
         const uptoSeq = position.ack?.uptoSeq ?? -1;
+        let isCoveringArrival = false;
         for (const arrival of arrivals) {
-          if (arrival.seq <= uptoSeq) cover(entry, arrival.arrivalMs);
-          else if (entry.waiting.length < MAX_WAITING_PER_METER) entry.waiting.push(arrival);
+          if (arrival.seq <= uptoSeq) {
+            cover(entry, arrival.arrivalMs);
+            isCoveringArrival = true;
+          } else if (entry.waiting.length < MAX_WAITING_PER_METER) entry.waiting.push(arrival);
         }
         if (entry.waiting.length > 0) {
           entry.waiting.sort((a, b) => a.seq - b.seq);
@@ -100,9 +115,10 @@ export function createMeterAcknowledger(options: MeterAcknowledgerOptions): Mete
           while (covered < entry.waiting.length && entry.waiting[covered]!.seq <= uptoSeq) cover(entry, entry.waiting[covered++]!.arrivalMs);
           if (covered > 0) entry.waiting.splice(0, covered);
         }
-        if (position.ack === undefined) {
-          // Nothing stored at or below the watermark yet: nothing the meter could check. Keep only what waits.
-          if (entry.waiting.length === 0 && !entry.isPublishing && entry.pending === undefined) entries.delete(position.meter);
+        // Nothing stored at or below the watermark yet (nothing the meter could check), or only records above a
+        // hole arrived (the same ack again would tell the meter nothing).
+        if (position.ack === undefined || (!isCoveringArrival && position.ack.uptoSeq <= Math.max(lastSent.get(position.meter) ?? -1, entry.pending?.uptoSeq ?? -1))) {
+          forgetIfIdle(position.meter, entry);
           continue;
         }
         // The newest value replaces a pending one (watermarks only move forward; an equal one is a re-ack).

@@ -1,6 +1,7 @@
 /**
  * The market room (DESIGN §3 from "interval close" on): a loop that, on the relay's clock,
- *  0. indexes standing orders placed on-chain (`EnergyListing`) into `standing_orders`;
+ *  0. sends the households' signed orders to `EnergyListing` (`relay/chain/submitSignedOrders.ts`, the relay
+ *     paying the gas) and indexes standing orders placed on-chain into `standing_orders`;
  *  1. clears each zone's current interval once (standing orders × forecasts → pay-as-clear auction), under a
  *     PostgreSQL advisory lock per (zone, interval) so one relay of many clears it (DESIGN §8);
  *  2. once an interval has ended and its grace period for late seals has passed, builds and persists its
@@ -16,6 +17,7 @@ import type { ChainClients } from './chain/chainClients.ts';
 import type { PlatformAddresses } from './chain/platformAddresses.ts';
 import { indexListingOrders } from './chain/indexListingOrders.ts';
 import { settleBatchOnChain, type SettleBatchDeps } from './chain/settleBatchOnChain.ts';
+import { submitSignedOrders } from './chain/submitSignedOrders.ts';
 import { clearMarketInterval } from './market/clearMarketInterval.ts';
 import { intervalStartOf } from './market/marketTime.ts';
 import { prepareSettlementBatch } from './market/prepareSettlementBatch.ts';
@@ -23,6 +25,7 @@ import { createMarketPublisher, type FeedPublisher, type MarketPublisher } from 
 import { notifyCleared, notifySettled } from './notify/notifyHouseholds.ts';
 import { listIntervalTrades } from './store/marketQueries/marketTrades.ts';
 import { listIntervalsAwaitingBatch, listOpenBatches } from './store/marketQueries/settlementBatches.ts';
+import { announceListingChain } from './store/marketQueries/listingChain.ts';
 import { listStandingOrders } from './store/marketQueries/standingOrders.ts';
 import type { RelayDatabase } from './store/relayDatabase.ts';
 
@@ -142,10 +145,19 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
     }
   }
 
+  // The web room checks signed orders against this listing's EIP-712 domain.
+  if (chain !== undefined) await announceListingChain(db, { chainId: chain.clients.chain.id, listing: chain.addresses.energyListing as `0x${string}` });
+
   let isStopping = false;
   let running: Promise<void> | undefined;
   async function indexStandingOrders(): Promise<void> {
     if (chain === undefined) return;
+    try {
+      const submitted = await submitSignedOrders({ db, clients: chain.clients, listing: chain.addresses.energyListing as `0x${string}`, logger });
+      if (submitted.confirmed + submitted.failed > 0) logger.info(submitted, 'signed orders sent to EnergyListing');
+    } catch (error) {
+      logger.warn({ err: (error as Error).message.split('\n')[0] }, 'sending signed orders failed; will retry');
+    }
     try {
       const changed = await indexListingOrders(db, chain.clients, chain.addresses.energyListing, intervalSeconds);
       if (changed > 0) logger.info({ meters: changed }, 'standing orders indexed from EnergyListing');

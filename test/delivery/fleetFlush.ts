@@ -1,0 +1,102 @@
+/**
+ * The steps every delivery test takes with a fleet: start simulated meters that already hold `offlineS` of
+ * readings (made by the firmware at its normal cadence in virtual time), let them flush, end exactly (hold
+ * measurement, wait until every meter's own flash queue is empty — which now means the relay acknowledged
+ * every record), and judge what the relay stored against what each meter produced.
+ */
+import { join } from 'node:path';
+import type { FleetReport, MeterReport } from '../../device/sim/fleetReport.ts';
+import { startSimulatedMeters, type SimulatedFleet, type SimulatedMetersOptions } from '../../device/sim/simulatedMeters.ts';
+import { freshFirmwareCode } from '../device/freshFirmware.ts';
+import type { DeliveryRig } from './deliveryRig.ts';
+import { checkStoredChain, type ProducedRange, type StoredChainReport } from './storedChains.ts';
+
+export interface FlushingFleetOptions {
+  meters: number;
+  offlineS: number;
+  queue?: SimulatedMetersOptions['queue'];
+  mqtt?: SimulatedMetersOptions['mqtt'];
+  /** Simulated seconds per real second once online (default 1). */
+  speed?: number;
+}
+
+/**
+ * Reconnect backoff of the tests' meters: 1 … 2 s instead of 1 … 60 s. After an hour with the network down a
+ * meter's backoff has grown to its maximum, so each meter would otherwise make its first attempt up to a minute
+ * after the network returns — time that tests nothing of delivery. The broker-restart test relies on it too.
+ */
+const TEST_BACKOFF = { backoffMinS: 1, backoffMaxS: 2 };
+
+/** Starts the fleet on the rig's broker; resolves when the network came up, with the report of that moment. */
+export async function startFlushingFleet(rig: DeliveryRig, name: string, options: FlushingFleetOptions): Promise<{ fleet: SimulatedFleet; atNetworkUp: FleetReport }> {
+  const fleet = await startSimulatedMeters({
+    meters: options.meters,
+    brokerUrl: rig.broker.url,
+    offlineS: options.offlineS,
+    speed: options.speed ?? 1,
+    sampleSeconds: 10,
+    intervalSeconds: 900,
+    // A fresh seed per run: fresh meter addresses, so nothing of an earlier run can be mistaken for this one's.
+    keysSeed: `${name}-${process.pid}-${Date.now()}`,
+    dataDir: join(rig.workDir, 'meters'),
+    firmwareCode: await freshFirmwareCode(),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    mqtt: { ...TEST_BACKOFF, ...options.mqtt },
+  });
+  return { fleet, atNetworkUp: fleet.report() };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves with the number of samples and seals the relay has stored. */
+export async function storedRecordCount(rig: DeliveryRig): Promise<number> {
+  const rows = await rig.sql`SELECT (SELECT count(*) FROM samples) + (SELECT count(*) FROM seals) AS n`.catch(() => [{ n: 0 }]);
+  return Number(rows[0]!.n);
+}
+
+/** Polls until `stored` records are in the database (or the deadline passes: then it returns anyway). */
+export async function waitForStored(rig: DeliveryRig, stored: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await storedRecordCount(rig);
+    if (count >= stored || Date.now() > deadline) return count;
+    await sleep(100);
+  }
+}
+
+/**
+ * The exact end: holds every meter's measurement, then waits until each meter's flash queue is empty. Throws
+ * after `timeoutMs` (a hang guard, not a timing assertion) with each stuck meter's figures and the relay's view.
+ */
+export async function drainFleet(rig: DeliveryRig, fleet: SimulatedFleet, timeoutMs: number): Promise<FleetReport> {
+  for (const meter of fleet.meters) meter.pauseMeasuring();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = fleet.report();
+    if (report.meters.every((meter) => meter.queued === 0)) return report;
+    if (Date.now() > deadline) {
+      const stuck = report.meters.filter((meter) => meter.queued > 0);
+      const statuses = stuck.slice(0, 5).map((meter) => `meter ${meter.index}: ${JSON.stringify(fleet.meters.find((m) => m.index === meter.index)!.firmwareStatus())}`);
+      throw new Error(
+        `${stuck.length} of ${report.meters.length} meters still hold records after ${timeoutMs / 1000} s (${report.totals.queued} records): ${statuses.join('; ')}\n` +
+          `relay: ${await rig.describeHeads(stuck.slice(0, 5).map((meter) => meter.address))}\n` +
+          `relay log tail: ${rig.relay?.output().slice(-1500)}`,
+      );
+    }
+    await sleep(200);
+  }
+}
+
+/** What the relay must hold of one meter: [firstSeq, lastSeq] of this run, minus `gone`. */
+export function producedRange(meter: MeterReport, gone: ProducedRange['gone'] = []): ProducedRange {
+  if (meter.firstSeq === null || meter.lastSeq === null) throw new Error(`meter ${meter.index} produced nothing`);
+  return { address: meter.address, firstSeq: meter.firstSeq, lastSeq: meter.lastSeq, gone };
+}
+
+/** Judges every meter's stored chain; returns the reports and the problems of all of them, one line each. */
+export async function checkFleetStored(rig: DeliveryRig, ranges: ProducedRange[]): Promise<{ reports: StoredChainReport[]; problems: string[] }> {
+  const reports: StoredChainReport[] = [];
+  for (const range of ranges) reports.push(await checkStoredChain(rig.sql, range));
+  const problems = reports.flatMap((report) => report.problems.map((problem) => `${report.address}: ${problem}`));
+  return { reports, problems };
+}

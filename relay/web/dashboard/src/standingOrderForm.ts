@@ -1,12 +1,16 @@
 /**
  * A household's standing order: sell surplus at no less than a minimum price, buy needs at no more than a maximum
  * price, or let the relay price it ("auto"). The relay sizes each interval's order from its forecast
- * (docs/trading_rules.md); the household only sets the limits.
+ * (docs/trading_rules.md); the household only sets the limits. "Save" has the relay store them; "Sign with wallet"
+ * (when the relay takes signed orders and the browser has a wallet) signs them as EnergyListing orders that the
+ * relay places on-chain, paying the gas (`signStandingOrder.ts`).
  */
 import { requestApi } from './apiClient.ts';
 import { offersRoute } from './apiCapabilities.ts';
 import { h, replaceChildren } from './element.ts';
 import { emptyState } from './panel.ts';
+import { signStandingOrder } from './signStandingOrder.ts';
+import { findWallet } from './walletSignIn.ts';
 
 /** A standing order as the relay stores it; a limit of `null` means "auto". */
 export interface StandingOrder {
@@ -29,6 +33,7 @@ export function mountStandingOrderForm(region: HTMLElement, meter: string): () =
   let isMounted = true;
   void offersRoute('PUT', '/api/v1/meters/{address}/standing-order').then(async (isOffered) => {
     const current = isOffered ? await requestApi<StandingOrder>(path) : undefined;
+    const takesSigned = isOffered && (await offersRoute('POST', '/api/v1/meters/{address}/standing-order/signed'));
     if (!isMounted) return;
     if (current === undefined) {
       replaceChildren(region, emptyState('household-order-closed', 'Standing orders are not open yet', 'This relay does not take orders yet; your meter is monitored and its readings are kept.'));
@@ -39,6 +44,8 @@ export function mountStandingOrderForm(region: HTMLElement, meter: string): () =
     const sellInput = h('input', { id: 'min-sell', inputmode: 'decimal', placeholder: 'auto', value: asCents(order.minSellPriceMicroPerKWh) });
     const buyInput = h('input', { id: 'max-buy', inputmode: 'decimal', placeholder: 'auto', value: asCents(order.maxBuyPriceMicroPerKWh) });
     const status = h('p', { class: 'muted', role: 'status' });
+    const wallet = takesSigned ? findWallet() : undefined;
+    const signButton = wallet === undefined ? undefined : h('button', { type: 'button', id: 'sign-order' }, 'Sign with wallet');
     const form = h(
       'form',
       { class: 'order-form' },
@@ -46,17 +53,29 @@ export function mountStandingOrderForm(region: HTMLElement, meter: string): () =
       h('label', { for: 'max-buy' }, 'Buy what I need for at most', h('span', { class: 'input-unit' }, buyInput, '¢/kWh')),
       h('p', { class: 'muted' }, 'Leave a field empty for "auto": the relay prices from the recent clearing prices.'),
       h('button', { class: 'primary', type: 'submit' }, 'Save'),
+      ...(signButton === undefined ? [] : [signButton, h('p', { class: 'muted' }, 'Sign with wallet: your wallet signs both sides as on-chain orders; the relay places them and pays the gas.')]),
       status,
     );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
+    const readLimits = (): StandingOrder | undefined => {
       const minSell = centsPerKWhToMicro(sellInput.value);
       const maxBuy = centsPerKWhToMicro(buyInput.value);
       if (minSell === 'invalid' || maxBuy === 'invalid') {
         status.textContent = 'Prices are in cents per kWh, e.g. 12.5, or empty for auto.';
-        return;
+        return undefined;
       }
-      const saved = await requestApi<StandingOrder>(path, { method: 'PUT', body: { minSellPriceMicroPerKWh: minSell, maxBuyPriceMicroPerKWh: maxBuy } });
+      return { minSellPriceMicroPerKWh: minSell, maxBuyPriceMicroPerKWh: maxBuy };
+    };
+    signButton?.addEventListener('click', async () => {
+      const limits = readLimits();
+      if (limits === undefined || wallet === undefined) return;
+      status.textContent = 'Waiting for the wallet…';
+      status.textContent = (await signStandingOrder(meter, limits, wallet)).message;
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const limits = readLimits();
+      if (limits === undefined) return;
+      const saved = await requestApi<StandingOrder>(path, { method: 'PUT', body: limits });
       status.textContent = saved.ok ? 'Saved. It applies from the next interval.' : `Not saved: ${saved.message}`;
     });
     replaceChildren(region, form);

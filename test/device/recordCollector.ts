@@ -89,7 +89,8 @@ export function createRecordCollector(addresses: Set<string>, options: RecordCol
     if (byMeter === undefined) return undefined;
     for (let seq = state.watermark; seq >= 0; seq--) {
       const entry = byMeter.get(seq);
-      if (entry !== undefined) return JSON.stringify({ cmd: 'ack', uptoSeq: seq, digest: recordDigestHex(entry.record) });
+      // The contract's spelling: 64 lower-case hex digits, no 0x.
+      if (entry !== undefined) return JSON.stringify({ cmd: 'ack', uptoSeq: seq, digest: recordDigestHex(entry.record).slice(2) });
     }
     return undefined;
   }

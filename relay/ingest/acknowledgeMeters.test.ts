@@ -28,7 +28,6 @@ function harness() {
     acknowledger.afterBatch({
       positions: positions.map((p) => ({ meter: p.meter, contiguousSeq: p.contiguousSeq, lastSeq: p.lastSeq, ack: p.ackSeq === undefined ? undefined : { uptoSeq: p.ackSeq, digest: digestOf(p.ackSeq) } })),
       arrivals: new Map(Object.entries(arrivals)),
-      isQueueEmpty: true,
     });
   const latencies = async () => (await metrics.ackLatencySeconds.get()).values;
   return { acknowledger, sent, batch, metrics, latencies, advance: (ms: number) => (clockMs += ms), now: () => clockMs };

@@ -15,8 +15,6 @@ export interface BatchDelivery {
   positions: readonly MeterPosition[];
   /** Records of the batch that were stored or found already stored, by meter. */
   arrivals: ReadonlyMap<string, readonly RecordArrival[]>;
-  /** True when nothing waited in the queue after this batch: every message received so far is stored. */
-  isQueueEmpty: boolean;
 }
 
 /** Called after each committed batch, after its PUBACKs were released. Must not throw. */

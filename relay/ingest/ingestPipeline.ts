@@ -174,7 +174,7 @@ export function startIngestPipeline(options: IngestPipelineOptions): IngestPipel
     if (options.onDelivery !== undefined && result.positions.length > 0) {
       for (const stored of [...result.stored, ...result.duplicates]) addArrival(stored.record.meter, { seq: stored.record.seq, arrivalMs: acceptedArrivalMs.get(stored) ?? Date.now() });
       const onDelivery = options.onDelivery;
-      emitSafely(() => onDelivery({ positions: result.positions, arrivals, isQueueEmpty: queue.length === 0 }));
+      emitSafely(() => onDelivery({ positions: result.positions, arrivals }));
     }
     if (result.stored.length > 0) {
       const storedRecords: StoredRecord[] = result.stored.map((a) => ({ record: a.record, digest: a.digest, zone: a.zone, isRegisteredMeter: a.isRegisteredMeter }));

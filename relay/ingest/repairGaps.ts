@@ -3,9 +3,10 @@
  * the meter for `{"cmd":"resend","fromSeq":W+1}` (W = its watermark), and asks again, less and less often,
  * while the hole stays open — until the records arrive or a status says they are gone (abandoned).
  *
- * Two triggers, one throttle (`claimResendRequests`, kept on the gap rows in the database):
- * - after a batch, at once for its meters with a hole — when nothing waited in the queue behind that batch, so
- *   the hole is not just a record still on its way through another broker connection;
+ * Records of one meter may arrive out of order across broker connections (shared subscriptions), so a hole is
+ * first given a grace period to close by itself. Two triggers, one throttle (`claimResendRequests`, kept on the
+ * gap rows in the database):
+ * - the grace period after a batch left its meters with a hole, for those meters;
  * - a timer for every open gap (also those another relay detected), at most {@link MAX_CLAIMS_PER_TICK} a tick.
  */
 import { encodeResendCommand } from '../../shared/protocol/meterCommands.ts';
@@ -20,6 +21,8 @@ import type { MeterCommandChannel } from './meterCommandChannel.ts';
 export const MAX_CLAIMS_PER_TICK = 200;
 /** Longest interval between two requests for one open gap. */
 export const RESEND_BACKOFF_MAX_MS = 60_000;
+/** How long a new hole may close by itself (its records still on their way) before the meter is asked. */
+export const FIRST_REQUEST_GRACE_MS = 500;
 /** Commands in flight beyond which the timer waits (the broker is not taking them). */
 const MAX_COMMANDS_IN_FLIGHT = 5_000;
 
@@ -42,22 +45,17 @@ export interface GapRepairOptions {
 
 export function startGapRepair(options: GapRepairOptions): GapRepair {
   const holdMs = options.resendHoldMs;
-  // A new hole the batch path did not request (the queue was busy) waits this long for its records first.
-  const firstGraceMs = Math.min(250, holdMs);
+  // How long a new hole waits for its records before the meter is asked.
+  const firstGraceMs = Math.min(FIRST_REQUEST_GRACE_MS, holdMs);
   const tickMs = Math.max(20, Math.min(1000, Math.floor(holdMs / 3)));
   let running: Promise<void> | undefined;
   let pendingMeters = new Set<string>();
+  let graceTimer: NodeJS.Timeout | undefined;
   let isClosed = false;
 
   async function claimAndSend(meters: readonly string[] | undefined): Promise<void> {
     if (options.channel.inFlight() > MAX_COMMANDS_IN_FLIGHT) return;
-    const claims = await claimResendRequests(options.db, {
-      meters,
-      holdMs,
-      maxBackoffMs: Math.max(holdMs, RESEND_BACKOFF_MAX_MS),
-      firstGraceMs: meters === undefined ? firstGraceMs : 0,
-      limit: MAX_CLAIMS_PER_TICK,
-    });
+    const claims = await claimResendRequests(options.db, { meters, holdMs, maxBackoffMs: Math.max(holdMs, RESEND_BACKOFF_MAX_MS), firstGraceMs, limit: MAX_CLAIMS_PER_TICK });
     for (const claim of claims) {
       options.metrics.resendRequests.inc();
       options.logger.debug({ meter: claim.meter, fromSeq: claim.fromSeq, requests: claim.requests }, 'asking the meter to resend');
@@ -65,14 +63,18 @@ export function startGapRepair(options: GapRepairOptions): GapRepair {
     }
   }
 
-  /** One pass at a time; batch requests that come meanwhile are merged into the next pass. */
+  /** One pass at a time; a batch pass due meanwhile runs right after. */
+  let isBatchPassDue = false;
   function run(pass: () => Promise<void>): Promise<void> {
     if (running !== undefined) return running;
     running = pass()
       .catch((error: unknown) => options.logger.warn({ err: error }, 'gap repair pass failed; the timer tries again'))
       .finally(() => {
         running = undefined;
-        if (pendingMeters.size > 0 && !isClosed) void run(batchPass);
+        if (isBatchPassDue && !isClosed) {
+          isBatchPassDue = false;
+          void run(batchPass);
+        }
       });
     return running;
   }
@@ -90,17 +92,26 @@ export function startGapRepair(options: GapRepairOptions): GapRepair {
 
   return {
     afterBatch(delivery) {
-      if (isClosed || !delivery.isQueueEmpty) return;
+      if (isClosed) return;
       for (const position of delivery.positions) {
         // Bounded: the timer finds whatever does not fit.
         if (position.lastSeq > position.contiguousSeq && pendingMeters.size < MAX_CLAIMS_PER_TICK) pendingMeters.add(position.meter);
       }
-      if (pendingMeters.size > 0) void run(batchPass);
+      if (pendingMeters.size === 0 || graceTimer !== undefined) return;
+      // One check per grace period for the meters gathered meanwhile (a hole detected later in the period is
+      // left to the timer: its grace is not over yet).
+      graceTimer = setTimeout(() => {
+        graceTimer = undefined;
+        if (running === undefined) void run(batchPass);
+        else isBatchPassDue = true;
+      }, firstGraceMs);
+      graceTimer.unref();
     },
     tick: () => run(() => claimAndSend(undefined)),
     async close() {
       isClosed = true;
       clearInterval(timer);
+      clearTimeout(graceTimer);
       pendingMeters.clear();
       await running;
     },

@@ -42,6 +42,8 @@ export function defineDeliverySuite(makeTransport: () => TestTransport): void {
   const transport = makeTransport();
   const test = suite<Context>(`delivery on ${transport.name}`);
   const prefix = transport.topicPrefix;
+  // The embedded broker: one relay connection, so each meter's records arrive in the order they were sent.
+  const isInOrderTransport = transport.env.MQTT_URL === undefined;
   let meterIndex = 5_000_000 + transport.name.length * 1000 + Math.floor(Math.random() * 100_000) * 10;
 
   const rows = <Row extends Record<string, unknown>>(context: Context, query: ReturnType<typeof sql>) => queryRows<Row>(context.relay.store.db, query);
@@ -96,7 +98,9 @@ export function defineDeliverySuite(makeTransport: () => TestTransport): void {
     const batches = ((await context.relay.metrics.dbBatchRecords.get()).values.find((v) => v.metricName === 'pet_relay_db_batch_records_count')?.value ?? 0) - batchesBefore;
     assert.ok(acks.length <= batches, `at most one ack per committed batch (${acks.length} acks, ${batches} batches)`);
     assert.ok(acks.length * 3 <= 300, `far fewer acks than records (${acks.length} for 300)`);
-    assert.equal(meter.resends(), [], 'a complete chain needs no resend');
+    // With one broker connection records arrive in order. With several, one meter's records may arrive out of
+    // order, and a hole that closes by itself may still draw a request (ADR 0303): not asserted there.
+    if (isInOrderTransport) assert.equal(meter.resends(), [], 'a complete chain needs no resend');
     assert.is(await counter(context.relay.metrics, 'recordsReceived', { kind: 'cmd' }), 0, 'the relay does not receive its own commands');
     assert.ok((await counter(context.relay.metrics, 'acksSent')) >= acks.length);
   });
@@ -127,7 +131,8 @@ export function defineDeliverySuite(makeTransport: () => TestTransport): void {
     assert.ok((await counter(context.relay.metrics, 'resendRequests')) > resendsBefore);
     assert.ok((await counter(context.relay.metrics, 'gapsOpened')) > openedBefore);
     assert.ok((await counter(context.relay.metrics, 'gapsClosed')) > closedBefore);
-    assert.ok((await counter(context.relay.metrics, 'recordsResent')) - resentBefore >= 6, 'record 4 filled the gap and 5 … 9 came again');
+    // Record 4 filled the gap and 5 … 9 came again (the ack may have left before the last of them arrived).
+    await waitFor('6 records counted as resent', async () => (await counter(context.relay.metrics, 'recordsResent')) - resentBefore >= 6);
   });
 
   test('duplicates are stored once and acknowledged again', async (context) => {
@@ -138,10 +143,11 @@ export function defineDeliverySuite(makeTransport: () => TestTransport): void {
     const acksBefore = meter.acks().length;
     const resentBefore = await counter(context.relay.metrics, 'recordsResent');
     await meter.publish([3, 4, 5]);
+    await waitFor('the duplicates counted', async () => (await counter(context.relay.metrics, 'recordsResent')) - resentBefore >= 3);
     await waitFor('the duplicates acknowledged again', () => meter.acks().length > acksBefore);
     assert.is(meter.acks().at(-1)!.uptoSeq, 5);
     assert.is(await storedCount(context, meter.address), 6);
-    assert.is((await counter(context.relay.metrics, 'recordsResent')) - resentBefore, 3);
+    assert.is((await counter(context.relay.metrics, 'recordsResent')) - resentBefore, 3, 'each counted once');
   });
 
   test('a status whose heldFromSeq lies above two holes records exactly the missing ranges once, and the watermark moves past them', async (context) => {

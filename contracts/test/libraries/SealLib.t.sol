@@ -186,6 +186,51 @@ contract SealLibTest is Test {
         harness.readPacked(abi.encodePacked(address(1), canonical, vm.parseJsonBytes(json, _key(i, "signature"))));
     }
 
+    /// @dev The packed path (signature rules evaluated without branching) refuses exactly what SignatureLib refuses,
+    /// with the same errors, and otherwise recovers the same signer: r, s and v on and around their bounds.
+    function testFuzz_packedSignatureRulesMatchSignatureLib(
+        uint256 vectorSeed,
+        uint256 rSeed,
+        uint256 sSeed,
+        uint256 vSeed
+    ) public view {
+        uint256 i = _sealIndex(vectorSeed);
+        bytes memory canonical = vm.parseJsonBytes(json, _key(i, "canonicalBytes"));
+        bytes memory signature = _boundarySignature(i, rSeed, sSeed, vSeed);
+        (bool referenceOk, bytes memory expected) =
+            address(harness).staticcall(abi.encodeCall(harness.recoverSigner, (_seal(i), signature)));
+        (bool packedOk, bytes memory packed) = address(harness)
+            .staticcall(abi.encodeCall(harness.readPacked, (abi.encodePacked(address(1), canonical, signature))));
+        assertTrue(packedOk == referenceOk, "same verdict");
+        if (!packedOk) {
+            assertEq(packed, expected, "same error");
+            return;
+        }
+        (,, address signer) = abi.decode(packed, (address, Seal, address));
+        assertEq(signer, abi.decode(expected, (address)), "same signer");
+    }
+
+    /// @dev Vector `i`'s signature with r, s and v each replaced by a boundary value or a random one, or kept.
+    function _boundarySignature(uint256 i, uint256 rSeed, uint256 sSeed, uint256 vSeed)
+        internal
+        view
+        returns (bytes memory)
+    {
+        (bytes32 r0, bytes32 s0, uint8 v0) = _split(vm.parseJsonBytes(json, _key(i, "signature")));
+        uint256 n = SignatureLib.SECP256K1_ORDER;
+        uint256 half = SignatureLib.SECP256K1_HALF_ORDER;
+        uint256 r = _pick(rSeed, [0, 1, n - 1, n, n + 1, uint256(r0)], rSeed >> 8);
+        uint256 s = _pick(sSeed, [0, 1, half, half + 1, n - uint256(s0), uint256(s0)], sSeed >> 8);
+        uint256 v = _pick(vSeed, [uint256(0), 1, 26, 28, 29, v0], uint8(vSeed >> 8));
+        return abi.encodePacked(r, s, uint8(v));
+    }
+
+    /// @dev One of six boundary values, or `fallbackValue` for a quarter of the seeds.
+    function _pick(uint256 seed, uint256[6] memory values, uint256 fallbackValue) internal pure returns (uint256) {
+        uint256 choice = seed % 8;
+        return choice < 6 ? values[choice] : fallbackValue;
+    }
+
     function _sealIndex(uint256 seed) internal view returns (uint256 i) {
         i = bound(seed, 0, VECTOR_COUNT - 1);
         while (!_isSeal(i)) i = (i + 1) % VECTOR_COUNT;

@@ -14,7 +14,8 @@ const handlers: Record<MeterTopicKind, TopicHandler> = {
   sample: (meter, payload, verifier) => handleRecordMessage(meter, 'sample', payload, verifier),
   seal: (meter, payload, verifier) => handleRecordMessage(meter, 'seal', payload, verifier),
   status: (meter, payload) => handleStatusMessage(meter, payload),
-  // Commands flow relay → meter; the relay sees its own on the wildcard subscription.
+  // Commands flow relay → meter. The relay no longer subscribes to them (ADR 0303); a session still holding an
+  // older `+/+` filter may deliver a few until it is unsubscribed.
   cmd: () => ({ type: 'ignore' }),
 };
 

@@ -50,7 +50,9 @@ function sampleValue(column: PgColumn, index: number): unknown {
 
 function defineSchemaSuite(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
   const test = suite<{ store: Store; cleanup(): Promise<void> }>(`schema on ${name}`);
-  test.before(async (context) => Object.assign(context, await open()));
+  test.before(async (context) => {
+    Object.assign(context, await open());
+  });
   test.after(async (context) => context.cleanup?.());
 
   test('every table of schema.ts exists with the same columns, types, nullability, primary key and indexes', async ({ store }) => {

@@ -115,7 +115,7 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         // Trades first (tallies, leaves, buyer debits), then one pass over the seller entries that verifies each
         // seal and pays it: each meter's word is loaded once and stored once. A failed check anywhere reverts all.
         _debitBuyers(batch, trades, tallies);
-        _settleSellers(zone, intervalStartS, intervalEndS, sellers, tallies, batch);
+        batch.feeAmount = _settleSellers(zone, intervalStartS, intervalEndS, sellers, tallies);
         bytes32 root = CertificateLeafLib.root(batch.leaves);
         _certificateRoots[batchKey] = root;
         _feesAccrued += batch.feeAmount.toUint128();
@@ -130,52 +130,111 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         uint32 intervalStartS,
         uint32 intervalEndS,
         bytes calldata sellers,
-        uint256[] memory tallies,
-        BatchContext memory batch
-    ) private {
+        uint256[] memory tallies
+    ) private returns (uint256 feeAmount) {
         uint256 feeBps_ = _feeBps;
         uint256 count = tallies.length;
-        uint256 feeAmount;
-        for (uint256 i = 0; i < count; i++) {
-            feeAmount += _settleSeller(
-                zone, intervalStartS, intervalEndS, PackedSealLib.entry(sellers, i), tallies[i], feeBps_
-            );
+        uint256 bounds = (uint256(zone) << 64) | (uint256(intervalEndS) << 32) | intervalStartS;
+        uint256 entry = PackedSealLib.entry(sellers, 0);
+        for (uint256 i = 0; i < count;) {
+            uint256 tally;
+            assembly ("memory-safe") {
+                tally := mload(add(add(tallies, 0x20), shl(5, i)))
+            }
+            feeAmount += _settleSeller(entry, tally, bounds, feeBps_);
+            unchecked {
+                ++i;
+                entry += PackedSealLib.ENTRY_BYTE_LENGTH;
+            }
         }
-        batch.feeAmount = feeAmount;
     }
 
     /// @dev One seller entry at calldata position `entry` with its `tally`: verify, advance the meter, pay.
-    function _settleSeller(
-        uint64 zone,
-        uint32 intervalStartS,
-        uint32 intervalEndS,
-        uint256 entry,
-        uint256 tally,
-        uint256 feeBps_
-    ) private returns (uint256 fee) {
+    function _settleSeller(uint256 entry, uint256 tally, uint256 bounds, uint256 feeBps_)
+        private
+        returns (uint256 fee)
+    {
         address meter = PackedSealLib.meter(entry);
         address signer = PackedSealLib.signer(entry);
         if (signer != meter) revert SealSignerMismatch(meter, signer);
-        address seller = PackedSealLib.seller(entry);
-        _checkRegistration(meter, zone, seller);
         uint256 meterSlot = _meterSlot(meter);
         uint256 state;
         assembly ("memory-safe") {
             state := sload(meterSlot)
         }
-        _checkContinuity(meter, entry, state, intervalStartS, intervalEndS);
+        uint256 record = _meterRecord(meter);
         uint256 soldWh = SellerTallyLib.soldWh(tally);
-        _checkSoldWithinSeal(meter, entry, soldWh);
-        state = MeterStateWordLib.paid(
-            MeterStateWordLib.advanced(
-                state, PackedSealLib.seq(entry), PackedSealLib.endS(entry), PackedSealLib.exportEndWh(entry)
-            ),
-            soldWh
-        );
+        state = _advancedState(entry, state, record, soldWh, bounds);
         assembly ("memory-safe") {
             sstore(meterSlot, state)
         }
-        if (soldWh != 0) fee = _paySeller(seller, soldWh, SellerTallyLib.grossAmount(tally), feeBps_);
+        if (soldWh != 0) {
+            fee = _paySeller(PackedSealLib.seller(entry), soldWh, SellerTallyLib.grossAmount(tally), feeBps_);
+        }
+    }
+
+    /// @dev The meter position word `state` after the seal at `entry` settled and paid `soldWh`, once the rules
+    /// hold: the meter registered, active, in the zone and owned by the entry's seller (`record`), the seal a
+    /// well-formed interval that continues the last settled one, lies within the settled interval and covers the
+    /// sold Wh. All rules are evaluated without branching; when one fails, {_revertSellerEntry} reverts with the
+    /// first failing rule's error. `bounds` = zone ‖ intervalEndS ‖ intervalStartS (bits 64–127, 32–63, 0–31).
+    function _advancedState(uint256 entry, uint256 state, uint256 record, uint256 soldWh, uint256 bounds)
+        private
+        view
+        returns (uint256 advanced)
+    {
+        bool broken;
+        assembly ("memory-safe") {
+            // startS ‖ endS ‖ importStartWh ‖ importEndWh ‖ exportStartWh ‖ exportEndWh: bytes 58–89 of the seal.
+            let times := calldataload(add(entry, 78))
+            let startS := shr(224, times)
+            let endS := and(shr(192, times), 0xffffffff)
+            let exportStartWh := and(shr(48, times), 0xffffffffffff)
+            let exportEndWh := and(times, 0xffffffffffff)
+            let seq := shr(224, calldataload(add(entry, 42)))
+            // MeterRecordWordLib: active, zone, owner = the entry's seller.
+            broken := or(
+                iszero(and(shr(232, record), 0xff)),
+                or(
+                    xor(and(shr(160, record), 0xffffffffffffffff), shr(64, bounds)),
+                    xor(and(record, 0xffffffffffffffffffffffffffffffffffffffff), shr(96, calldataload(entry)))
+                )
+            )
+            // Well-formed and within [intervalStartS, intervalEndS] (so it ended by block.timestamp, as
+            // intervalEndS did).
+            broken := or(broken, or(iszero(gt(endS, startS)), lt(exportEndWh, exportStartWh)))
+            broken := or(broken, or(lt(startS, and(bounds, 0xffffffff)), gt(endS, and(shr(32, bounds), 0xffffffff))))
+            // MeterStateWordLib: continues the last settled seal (seq above it once one settled, no overlap, no
+            // roll-back) and covers the sold Wh.
+            broken := or(
+                broken,
+                and(iszero(iszero(and(shr(176, state), 0xff))), iszero(gt(seq, and(state, 0xffffffff))))
+            )
+            broken := or(
+                broken,
+                or(lt(startS, and(shr(32, state), 0xffffffff)), lt(exportStartWh, and(shr(64, state), 0xffffffffffff)))
+            )
+            broken := or(broken, gt(soldWh, sub(exportEndWh, exportStartWh)))
+            // paidWh never passes 2^48: a meter is paid at most the export its settled seals span, and they do not
+            // overlap, so paidWh ≤ lastExportEndWh (the no-energy-paid-twice invariant).
+            advanced := or(
+                or(add(and(state, 0xffffffffffffffff0000000000000000000000000000), shl(112, soldWh)), seq),
+                or(or(shl(32, endS), shl(64, exportEndWh)), shl(176, 1))
+            )
+        }
+        if (broken) _revertSellerEntry(entry, state, record, soldWh, bounds);
+    }
+
+    /// @dev Reverts with the error of the first rule the seller entry breaks ({_advancedState}), in rule order.
+    function _revertSellerEntry(uint256 entry, uint256 state, uint256 record, uint256 soldWh, uint256 bounds)
+        private
+        view
+    {
+        address meter = PackedSealLib.meter(entry);
+        _checkRegistration(meter, uint64(bounds >> 64), PackedSealLib.seller(entry), record);
+        _checkContinuity(meter, entry, state, uint32(bounds), uint32(bounds >> 32));
+        _checkSoldWithinSeal(meter, entry, soldWh);
+        assert(false); // unreachable: the rules above are the ones _advancedState evaluates
     }
 
     /// @dev A seller is paid at most the export its seal vouches for.
@@ -235,23 +294,26 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         }
     }
 
-    /// @dev The meter is registered, active, in `zone` and owned by `seller` (one word from the registry, read with
-    /// a bare staticcall: no ABI decoding, no extcodesize check — the registry is an immutable, known contract).
-    function _checkRegistration(address meter, uint64 zone, address seller) private view {
+    /// @dev The meter is registered, active, in `zone` and owned by `seller` (`record`: its registry word).
+    function _checkRegistration(address meter, uint64 zone, address seller, uint256 record) private pure {
+        if (!MeterRecordWordLib.isActive(record)) revert MeterNotActive(meter);
+        uint64 registeredZone = MeterRecordWordLib.zone(record);
+        if (registeredZone != zone) revert MeterWrongZone(meter, zone, registeredZone);
+        address owner = MeterRecordWordLib.owner(record);
+        if (owner != seller) revert MeterNotOwnedBySeller(meter, seller, owner);
+    }
+
+    /// @dev `meter`'s registry record as one word ({IMeterRegistry-meterRecordWord}), read with a bare staticcall: no
+    /// ABI decoding, no extcodesize check — the registry is an immutable, known contract.
+    function _meterRecord(address meter) private view returns (uint256 record) {
         address registry_ = address(registry);
         bytes4 selector = IMeterRegistry.meterRecordWord.selector;
-        uint256 record;
         assembly ("memory-safe") {
             mstore(0x00, selector)
             mstore(0x04, meter)
             if iszero(staticcall(gas(), registry_, 0x00, 0x24, 0x00, 0x20)) { revert(0, 0) }
             record := mload(0x00)
         }
-        if (!MeterRecordWordLib.isActive(record)) revert MeterNotActive(meter);
-        uint64 registeredZone = MeterRecordWordLib.zone(record);
-        if (registeredZone != zone) revert MeterWrongZone(meter, zone, registeredZone);
-        address owner = MeterRecordWordLib.owner(record);
-        if (owner != seller) revert MeterNotOwnedBySeller(meter, seller, owner);
     }
 
     /// @dev One pass over the trades: per-seller totals, certificate leaves, and one ledger write per run of

@@ -43,9 +43,9 @@ export function mountStandingOrderForm(region: HTMLElement, meter: string): () =
     const asCents = (micro: number | null) => (micro === null ? '' : (micro / 10_000).toFixed(2));
     const sellInput = h('input', { id: 'min-sell', inputmode: 'decimal', placeholder: 'auto', value: asCents(order.minSellPriceMicroPerKWh) });
     const buyInput = h('input', { id: 'max-buy', inputmode: 'decimal', placeholder: 'auto', value: asCents(order.maxBuyPriceMicroPerKWh) });
-    const status = h('p', { class: 'muted', role: 'status' });
+    const status = h('p', { class: 'muted', role: 'status', 'data-testid': 'order-status' });
     const wallet = takesSigned ? findWallet() : undefined;
-    const signButton = wallet === undefined ? undefined : h('button', { type: 'button', id: 'sign-order' }, 'Sign with wallet');
+    const signButton = wallet === undefined ? undefined : h('button', { type: 'button', id: 'sign-order', 'data-testid': 'sign-order' }, 'Sign with wallet');
     const form = h(
       'form',
       { class: 'order-form' },

@@ -41,11 +41,11 @@ function checkMeterOwner(found: MeterWithOwner, owner: string): void {
   }
 }
 
-async function enqueue(db: RelayDatabase, chain: ListingChain, entry: NewSignedOrder, nowS: number): Promise<SignedOrderRecord> {
+async function enqueue(db: RelayDatabase, chain: ListingChain, entry: NewSignedOrder): Promise<SignedOrderRecord> {
   checkSignedOrderNonce(await readOwnerNonceState(db, chain, entry.owner), entry.nonce);
   const queued = await insertSignedOrder(db, chain, entry);
   // Lost a race for the nonce to a concurrent request: the unique index let only one row hold it.
-  if (queued === undefined) throw new SignedOrderError('nonce_used', `nonce ${entry.nonce} was just taken by another submission of ${entry.owner.toLowerCase()} (at ${Math.floor(nowS)})`);
+  if (queued === undefined) throw new SignedOrderError('nonce_used', `nonce ${entry.nonce} was just taken by another submission of ${entry.owner.toLowerCase()}; sign again with the next nonce`);
   return queued;
 }
 
@@ -70,7 +70,6 @@ export async function acceptSignedPlaceOrder(db: RelayDatabase, meterAddress: st
     db,
     chain,
     { kind: 'place', owner: signed.order.owner, meter: found.meter.address, order: signed.order, cancelOrderId: null, nonce: signed.nonce, deadlineS: signed.deadlineS, ...verified },
-    nowS,
   );
 }
 
@@ -90,5 +89,5 @@ export async function acceptSignedCancelOrder(db: RelayDatabase, meterAddress: s
     throw new SignedOrderError('order_not_found', `${signed.owner.toLowerCase()} has no order ${signed.orderId} on EnergyListing in the zone of meter ${found.meter.address} (as indexed so far)`);
   }
   if (placed.isCancelled) throw new SignedOrderError('order_cancelled', `order ${signed.orderId} is already cancelled`);
-  return enqueue(db, chain, { kind: 'cancel', owner: signed.owner, meter: found.meter.address, order: null, cancelOrderId: signed.orderId, nonce: signed.nonce, deadlineS: signed.deadlineS, ...verified }, nowS);
+  return enqueue(db, chain, { kind: 'cancel', owner: signed.owner, meter: found.meter.address, order: null, cancelOrderId: signed.orderId, nonce: signed.nonce, deadlineS: signed.deadlineS, ...verified });
 }

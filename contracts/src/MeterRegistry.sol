@@ -57,10 +57,22 @@ contract MeterRegistry is IMeterRegistry, AccessManaged {
     }
 
     /// @inheritdoc IMeterRegistry
-    function meterRecordWord(address meter) external view returns (uint256 word) {
-        MeterRecord storage record = _records[meter];
+    function meterRecordWords(address[] calldata meters) external view returns (uint256[] memory) {
         assembly ("memory-safe") {
-            word := sload(record.slot)
+            // The ABI encoding of the result, built past the free pointer and returned as it is: one slot read per
+            // meter, no copy. Slot of `_records[meter]`: keccak256(meter ‖ _records.slot).
+            let out := mload(0x40)
+            mstore(out, 0x20)
+            mstore(add(out, 0x20), meters.length)
+            mstore(0x20, _records.slot)
+            let word := add(out, 0x40)
+            let end := add(meters.offset, shl(5, meters.length))
+            for { let position := meters.offset } lt(position, end) { position := add(position, 0x20) } {
+                mstore(0x00, and(calldataload(position), 0xffffffffffffffffffffffffffffffffffffffff))
+                mstore(word, sload(keccak256(0x00, 0x40)))
+                word := add(word, 0x20)
+            }
+            return(out, sub(word, out))
         }
     }
 

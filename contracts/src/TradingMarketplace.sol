@@ -134,14 +134,17 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
     ) private returns (uint256 feeAmount) {
         uint256 feeBps_ = _feeBps;
         uint256 count = tallies.length;
+        uint256 records = _meterRecords(sellers, count);
         uint256 bounds = (uint256(zone) << 64) | (uint256(intervalEndS) << 32) | intervalStartS;
         uint256 entry = PackedSealLib.entry(sellers, 0);
         for (uint256 i = 0; i < count;) {
             uint256 tally;
+            uint256 record;
             assembly ("memory-safe") {
                 tally := mload(add(add(tallies, 0x20), shl(5, i)))
+                record := mload(add(records, shl(5, i)))
             }
-            feeAmount += _settleSeller(entry, tally, bounds, feeBps_);
+            feeAmount += _settleSeller(entry, tally, record, bounds, feeBps_);
             unchecked {
                 ++i;
                 entry += PackedSealLib.ENTRY_BYTE_LENGTH;
@@ -149,8 +152,9 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         }
     }
 
-    /// @dev One seller entry at calldata position `entry` with its `tally`: verify, advance the meter, pay.
-    function _settleSeller(uint256 entry, uint256 tally, uint256 bounds, uint256 feeBps_)
+    /// @dev One seller entry at calldata position `entry` with its `tally` and its meter's registry `record`:
+    /// verify, advance the meter, pay.
+    function _settleSeller(uint256 entry, uint256 tally, uint256 record, uint256 bounds, uint256 feeBps_)
         private
         returns (uint256 fee)
     {
@@ -162,7 +166,6 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         assembly ("memory-safe") {
             state := sload(meterSlot)
         }
-        uint256 record = _meterRecord(meter);
         uint256 soldWh = SellerTallyLib.soldWh(tally);
         state = _advancedState(entry, state, record, soldWh, bounds);
         assembly ("memory-safe") {
@@ -303,16 +306,31 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         if (owner != seller) revert MeterNotOwnedBySeller(meter, seller, owner);
     }
 
-    /// @dev `meter`'s registry record as one word ({IMeterRegistry-meterRecordWord}), read with a bare staticcall: no
-    /// ABI decoding, no extcodesize check — the registry is an immutable, known contract.
-    function _meterRecord(address meter) private view returns (uint256 record) {
+    /// @dev The registry records of every seller entry's meter, read with one call ({IMeterRegistry-meterRecordWords},
+    /// encoded and decoded here without copies); returns the memory position of the first record word.
+    function _meterRecords(bytes calldata sellers, uint256 count) private view returns (uint256 records) {
         address registry_ = address(registry);
-        bytes4 selector = IMeterRegistry.meterRecordWord.selector;
+        bytes4 selector = IMeterRegistry.meterRecordWords.selector;
         assembly ("memory-safe") {
-            mstore(0x00, selector)
-            mstore(0x04, meter)
-            if iszero(staticcall(gas(), registry_, 0x00, 0x24, 0x00, 0x20)) { revert(0, 0) }
-            record := mload(0x00)
+            let input := mload(0x40)
+            mstore(input, selector)
+            mstore(add(input, 0x04), 0x20)
+            mstore(add(input, 0x24), count)
+            let meter := add(input, 0x44)
+            let entry := add(sellers.offset, 22) // PackedSealLib.meter
+            for { let end := add(meter, shl(5, count)) } lt(meter, end) { meter := add(meter, 0x20) } {
+                mstore(meter, shr(96, calldataload(entry)))
+                entry := add(entry, 177) // PackedSealLib.ENTRY_BYTE_LENGTH
+            }
+            // The answer (0x20 ‖ count ‖ words) overwrites the input.
+            let size := add(0x40, shl(5, count))
+            if iszero(
+                and(eq(returndatasize(), size), staticcall(gas(), registry_, input, add(size, 0x04), input, size))
+            ) {
+                revert(0, 0)
+            }
+            records := add(input, 0x40)
+            mstore(0x40, add(input, size))
         }
     }
 

@@ -75,9 +75,10 @@ interface IMeterRegistry {
     /// @notice The settlement view of a meter (zero owner when unregistered).
     function meterRecord(address meter) external view returns (MeterRecord memory);
 
-    /// @notice {meterRecord} as its one storage word, for settlement (decode with MeterRecordWordLib):
-    /// owner bits 0–159 ‖ zone bits 160–223 ‖ technology bits 224–231 ‖ isActive bits 232–239; zero when unregistered.
-    function meterRecordWord(address meter) external view returns (uint256);
+    /// @notice {meterRecord} of each of `meters` as its one storage word, for settlement (decode with
+    /// MeterRecordWordLib): owner bits 0–159 ‖ zone bits 160–223 ‖ technology bits 224–231 ‖ isActive bits 232–239;
+    /// zero when unregistered.
+    function meterRecordWords(address[] calldata meters) external view returns (uint256[] memory);
 
     /// @notice Nameplate power and commissioning date.
     function meterDetails(address meter) external view returns (MeterDetails memory);

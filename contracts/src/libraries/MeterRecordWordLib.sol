@@ -3,8 +3,8 @@ pragma solidity 0.8.30;
 
 /// @title MeterRecordWordLib
 /// @notice Reads the fields settlement needs from a meter's registry record as its one storage word
-/// ({IMeterRegistry-meterRecordWord}), so the marketplace reads a registration with one cheap call and no ABI
-/// decoding of a struct.
+/// ({IMeterRegistry-meterRecordWords}), so the marketplace reads the registrations of a whole batch with one call and
+/// no ABI decoding of structs.
 /// @dev Solidity's storage layout of {MeterRecord} (fields packed from the low-order end of the slot):
 /// owner bits 0–159 ‖ zone bits 160–223 ‖ technology bits 224–231 ‖ isActive bits 232–239.
 library MeterRecordWordLib {

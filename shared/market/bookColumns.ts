@@ -1,9 +1,10 @@
 /**
- * A zone's book as typed columns by entry index: what self-trade netting and the auction read of every entry,
- * gathered in a single pass over the entry objects. Every later pass walks these arrays instead of chasing
+ * A zone's book as typed columns by entry index: what self-trade netting and the auction read of every order,
+ * gathered in a single pass over the input objects. Every later pass walks these arrays instead of chasing
  * objects scattered over the heap (which, for 100 000 orders, cost more than sorting them). See ADR 0103.
  */
-import type { BookEntry } from './order.ts';
+import { participantHash, type BookEntry, type Order } from './order.ts';
+import type { ScratchArena } from './scratchArena.ts';
 
 /** Side codes of `BookColumns.sides`. */
 export const sellSide = 0;
@@ -12,30 +13,36 @@ export const buySide = 1;
 export const otherSide = 2;
 
 /**
- * The fields of a book that netting and the auction read, one typed column each, by entry index. Filled in one
- * pass over the entry objects (`readBookColumns`) so that later passes touch no objects.
+ * The fields of a book that netting and the auction read, one column each, by entry index. Filled in one pass
+ * over the entries or orders (`readBookColumns`, `readOrderColumns`) so that later passes touch no objects.
  */
 export interface BookColumns {
   readonly sides: Uint8Array;
   readonly limitsMicroPerKWh: Float64Array;
   /** Energy available, Wh; `netSelfTradesInColumns` lowers it for netted entries. */
   readonly energiesWh: Float64Array;
+  /** `participantHash(order.participant)`: lets the self-trade check skip most string comparisons. */
   readonly participantHashes: Uint32Array;
   /** `order.id`, `order.participant` and `feeMicroPerKWh` of each entry, for the trades and for ties by id. */
   readonly ids: readonly string[];
   readonly participants: readonly string[];
   readonly feesMicroPerKWh: Float64Array;
+  /** False when every fee is 0 (fresh orders): the trades then need not read the fee column. */
+  readonly hasFees: boolean;
   readonly sellCount: number;
 }
 
-/** Reads a book into columns: the only pass of the auction over every entry object. */
-export function readBookColumns(entries: readonly BookEntry[]): BookColumns {
+/**
+ * Reads book entries into columns: the only pass of the auction over every entry object. The typed columns come
+ * from `arena`.
+ */
+export function readBookColumns(entries: readonly BookEntry[], arena: ScratchArena): BookColumns {
   const n = entries.length;
-  const sides = new Uint8Array(n);
-  const limitsMicroPerKWh = new Float64Array(n);
-  const energiesWh = new Float64Array(n);
-  const participantHashes = new Uint32Array(n);
-  const feesMicroPerKWh = new Float64Array(n);
+  const sides = arena.u8Zeroed(n);
+  const limitsMicroPerKWh = arena.f64(n);
+  const energiesWh = arena.f64(n);
+  const participantHashes = arena.u32(n);
+  const feesMicroPerKWh = arena.f64(n);
   // Taken now, while the entry and its order are in cache: fetching them later, in price order, costs a cache
   // miss per field (the 100 000 orders of a large book span tens of megabytes).
   // Allocated at full length: an array this large goes straight to the large-object space, where the young-generation
@@ -43,18 +50,51 @@ export function readBookColumns(entries: readonly BookEntry[]): BookColumns {
   const ids = new Array<string>(n);
   const participants = new Array<string>(n);
   let sellCount = 0;
+  let hasFees = false;
   for (let i = 0; i < n; i += 1) {
     const entry = entries[i] as BookEntry;
     const order = entry.order;
+    const participant = order.participant;
     ids[i] = order.id;
-    participants[i] = order.participant;
-    feesMicroPerKWh[i] = entry.feeMicroPerKWh;
+    participants[i] = participant;
+    const feeMicroPerKWh = entry.feeMicroPerKWh;
+    feesMicroPerKWh[i] = feeMicroPerKWh;
+    if (feeMicroPerKWh !== 0) hasFees = true;
     const side = order.side;
     if (side === 'sell') sellCount += 1;
     else sides[i] = side === 'buy' ? 1 : 2; // buySide : otherSide (literals: an imported binding costs a getter call under some loaders)
     limitsMicroPerKWh[i] = entry.limitMicroPerKWh;
     energiesWh[i] = entry.energyWh;
-    participantHashes[i] = entry.participantHash;
+    participantHashes[i] = participantHash(participant);
   }
-  return { sides, limitsMicroPerKWh, energiesWh, participantHashes, ids, participants, feesMicroPerKWh, sellCount };
+  return { sides, limitsMicroPerKWh, energiesWh, participantHashes, ids, participants, feesMicroPerKWh, hasFees, sellCount };
+}
+
+/**
+ * Reads freshly placed orders into columns, as `readBookColumns` reads their book entries (`bookEntryOf`: full
+ * energy, own limit, no fee) without making the entries.
+ */
+export function readOrderColumns(orders: readonly Order[], arena: ScratchArena): BookColumns {
+  const n = orders.length;
+  const sides = arena.u8Zeroed(n);
+  const limitsMicroPerKWh = arena.f64(n);
+  const energiesWh = arena.f64(n);
+  const participantHashes = arena.u32(n);
+  const feesMicroPerKWh = arena.f64Zeroed(n);
+  const ids = new Array<string>(n);
+  const participants = new Array<string>(n);
+  let sellCount = 0;
+  for (let i = 0; i < n; i += 1) {
+    const order = orders[i] as Order;
+    const participant = order.participant;
+    ids[i] = order.id;
+    participants[i] = participant;
+    const side = order.side;
+    if (side === 'sell') sellCount += 1;
+    else sides[i] = side === 'buy' ? 1 : 2; // buySide : otherSide
+    limitsMicroPerKWh[i] = order.limitPriceMicroPerKWh;
+    energiesWh[i] = order.energyWh;
+    participantHashes[i] = participantHash(participant);
+  }
+  return { sides, limitsMicroPerKWh, energiesWh, participantHashes, ids, participants, feesMicroPerKWh, hasFees: false, sellCount };
 }

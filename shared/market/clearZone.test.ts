@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { clearZone, type ZoneClearing } from './clearZone.ts';
+import { clearOrders, clearZone, type ZoneClearing } from './clearZone.ts';
 import { bookEntryOf, participantKey, type Order } from './order.ts';
 
 const thresholdWh = 500;
@@ -174,6 +174,35 @@ test('property: without a threshold the whole crossing volume clears', () => {
     }),
     { numRuns: 300 },
   );
+});
+
+test('property: clearOrders gives exactly what clearZone gives for the orders\' book entries', () => {
+  const caseArb = fc.record({ participant: fc.constantFrom('0xA', '0xa', '0xB', '0xİx', '0xK', '0x\u212a'), upper: fc.boolean() });
+  fc.assert(
+    fc.property(bookArb, fc.array(caseArb, { maxLength: 40 }), thresholdArb, ruleArb, (orders, cases, threshold, rule) => {
+      // Participants that differ only in case (including non-ASCII case pairs) must still be netted together.
+      const book = orders.map((o, i) => (cases[i] === undefined ? o : { ...o, participant: cases[i].upper ? cases[i].participant.toUpperCase() : cases[i].participant }));
+      const options = { zoneId: 'z', rule, minimumTradeThresholdWh: threshold };
+      assert.equal(clearOrders(book, options), clearZone(book.map(bookEntryOf), options));
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('clearOrders on a large book equals clearZone on its entries', () => {
+  const orders: Order[] = [];
+  let state = 12_345;
+  const next = (range: number) => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return (state >>> 8) % range;
+  };
+  for (let i = 0; i < 8000; i += 1) {
+    orders.push({ id: `o${next(1_000_000)}-${i}`, participant: `0x${next(3000).toString(16)}`, side: next(2) === 0 ? 'sell' : 'buy', energyWh: 1 + next(5000), limitPriceMicroPerKWh: next(300_000) });
+  }
+  const options = { zoneId: 'z', rule: 'default', minimumTradeThresholdWh: 500 } as const;
+  const result = clearOrders(orders, options);
+  assert.ok(result.trades.length > 1000 && result.netted.length > 100, 'the book trades and nets');
+  assert.equal(result, clearZone(orders.map(bookEntryOf), options));
 });
 
 test.run();

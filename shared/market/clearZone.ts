@@ -13,12 +13,13 @@
  */
 import { amountMicroFloor } from './tradeAmount.ts';
 import { TradeAmountCache } from './tradeAmountCache.ts';
-import type { BookColumns } from './bookColumns.ts';
+import { readBookColumns, readOrderColumns, type BookColumns } from './bookColumns.ts';
 import type { ClearingPriceRule } from './clearingPriceRule.ts';
-import { clearZoneColumns } from './clearZoneColumns.ts';
+import { clearBookColumns, type ZoneClearingColumns } from './clearZoneColumns.ts';
 import type { NettedVolume } from './netSelfTrades.ts';
-import type { BookEntry } from './order.ts';
-import type { FillPairs } from './pairFills.ts';
+import type { BookEntry, Order } from './order.ts';
+import { ScratchArena } from './scratchArena.ts';
+import { smallInteger } from './smallInteger.ts';
 import type { SortedSide } from './sortBook.ts';
 import type { Trade } from './trade.ts';
 
@@ -45,6 +46,14 @@ export interface ZoneClearing {
 }
 
 /**
+ * The working memory of the clearings in this module, kept from one clearing to the next (`scratchArena.ts`).
+ * A clearing started while another one is using it (only possible from inside an entry's getter) takes a fresh
+ * arena.
+ */
+const sharedArena = new ScratchArena();
+let sharedArenaInUse = false;
+
+/**
  * Clears one zone's book. Pure and deterministic: the same entries in any order give the same result.
  * Entries must carry unique order ids (`parseOrders` checks this at the edge).
  *
@@ -52,67 +61,87 @@ export interface ZoneClearing {
  * const result = clearZone(orders.map(bookEntryOf), { zoneId: 'feeder-1', rule: 'default', minimumTradeThresholdWh: 500 });
  */
 export function clearZone(entries: readonly BookEntry[], options: ClearZoneOptions): ZoneClearing {
-  const cleared = clearZoneColumns(entries, options.rule, options.minimumTradeThresholdWh);
-  const { offerSide, bidSide, soldWh, boughtWh, netted, clearingPriceMicroPerKWh: priceMicroPerKWh } = cleared;
-  const trades = priceMicroPerKWh === null ? [] : tradesOf(cleared.columns, offerSide, bidSide, cleared.pairs, priceMicroPerKWh, options.zoneId);
-  const remainders = remaindersOf(entries, offerSide, soldWh, bidSide, boughtWh);
-  return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh: cleared.clearedWh, trades, netted, remainders };
+  return clearWithArena(entries, null, options);
 }
 
 /**
- * The fields of the traded orders of one side, by priority position: the traded orders are a prefix of the
- * side, and the pairs walk it in order.
+ * Clears one zone's freshly placed orders: the same result as `clearZone(orders.map(bookEntryOf), options)`,
+ * without making a book entry per order first (the remainders are the only entries made). The relay and the
+ * `clear` command clear this way.
+ *
+ * @example
+ * const result = clearOrders(orders, { zoneId: 'feeder-1', rule: 'default', minimumTradeThresholdWh: 500 });
  */
-interface TradedFields {
-  readonly ids: string[];
-  readonly participants: string[];
-  readonly feesMicroPerKWh: Float64Array;
+export function clearOrders(orders: readonly Order[], options: ClearZoneOptions): ZoneClearing {
+  return clearWithArena(null, orders, options);
 }
 
-/**
- * Gathers the traded prefixes' ids, participants and fees. Reading them in price order would jump across the
- * 100 000-entry columns at random (a cache miss per field); instead the columns are swept once in entry order and
- * each traded entry's fields are written to its position.
- */
-function gatherTradedFields(columns: BookColumns, offerSide: SortedSide, bidSide: SortedSide, pairs: FillPairs): [TradedFields, TradedFields] {
-  const { ids, participants, feesMicroPerKWh: fees } = columns;
-  const sellerCount = (pairs.sellPosition[pairs.count - 1] as number) + 1;
-  const buyerCount = (pairs.buyPosition[pairs.count - 1] as number) + 1;
-  // Position of each traded entry; sellers as p, buyers as −(p + 1), everyone else as NaN.
-  const positionOf = new Float64Array(ids.length).fill(NaN);
-  for (let p = 0; p < sellerCount; p += 1) positionOf[offerSide.order[p] as number] = p;
-  for (let p = 0; p < buyerCount; p += 1) positionOf[bidSide.order[p] as number] = -(p + 1);
-  const sellers: TradedFields = { ids: new Array<string>(sellerCount), participants: new Array<string>(sellerCount), feesMicroPerKWh: new Float64Array(sellerCount) };
-  const buyers: TradedFields = { ids: new Array<string>(buyerCount), participants: new Array<string>(buyerCount), feesMicroPerKWh: new Float64Array(buyerCount) };
-  for (let i = 0; i < positionOf.length; i += 1) {
-    const position = positionOf[i] as number;
-    if (position !== position) continue;
-    const into = position >= 0 ? sellers : buyers;
-    const p = position >= 0 ? position : -position - 1;
-    into.ids[p] = ids[i] as string;
-    into.participants[p] = participants[i] as string;
-    into.feesMicroPerKWh[p] = fees[i] as number;
+/** One clearing of either book entries or fresh orders (exactly one of them is given). */
+function clearWithArena(entries: readonly BookEntry[] | null, orders: readonly Order[] | null, options: ClearZoneOptions): ZoneClearing {
+  const ownsShared = !sharedArenaInUse;
+  const arena = ownsShared ? sharedArena : new ScratchArena();
+  sharedArenaInUse = true;
+  try {
+    arena.reset();
+    const columns = entries !== null ? readBookColumns(entries, arena) : readOrderColumns(orders as readonly Order[], arena);
+    const cleared = clearBookColumns(columns, options.rule, options.minimumTradeThresholdWh, arena);
+    const priceMicroPerKWh = cleared.clearingPriceMicroPerKWh;
+    const trades = priceMicroPerKWh === null ? [] : tradesOf(cleared, priceMicroPerKWh, options.zoneId);
+    const remainders = entries !== null
+      ? remainderEntriesOf(entries, cleared.offerSide, cleared.soldWh, cleared.bidSide, cleared.boughtWh, cleared.netted.length > 0)
+      : remainderOrdersOf(orders as readonly Order[], cleared.offerSide, cleared.soldWh, cleared.bidSide, cleared.boughtWh);
+    return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh: cleared.clearedWh, trades, netted: cleared.netted, remainders };
+  } finally {
+    if (ownsShared) sharedArenaInUse = false;
   }
-  return [sellers, buyers];
 }
 
-/** One trade object per pair, in pairing order. */
-function tradesOf(columns: BookColumns, offerSide: SortedSide, bidSide: SortedSide, pairs: FillPairs, priceMicroPerKWh: number, zoneId: string): Trade[] {
-  const [sellers, buyers] = gatherTradedFields(columns, offerSide, bidSide, pairs);
-  const trades = new Array<Trade>(pairs.count);
-  const amounts = new TradeAmountCache(priceMicroPerKWh);
-  for (let k = 0; k < pairs.count; k += 1) {
-    const seller = pairs.sellPosition[k] as number;
-    const buyer = pairs.buyPosition[k] as number;
-    const energyWh = pairs.energyWh[k] as number;
-    const sellerFeeMicroPerKWh = sellers.feesMicroPerKWh[seller] as number;
-    const buyerFeeMicroPerKWh = buyers.feesMicroPerKWh[buyer] as number;
+/**
+ * One trade object per pair, in pairing order. The traded orders' ids, participants and fees are read from the
+ * columns by entry index (pointers only; no order object is visited), once per seller and buyer: consecutive
+ * pairs share the seller or the buyer.
+ */
+function tradesOf(cleared: ZoneClearingColumns, priceMicroPerKWh: number, zoneId: string): Trade[] {
+  const { columns, pairs } = cleared;
+  const { ids, participants, feesMicroPerKWh: fees, hasFees } = columns as BookColumns;
+  const offerOrder = cleared.offerSide.order;
+  const bidOrder = cleared.bidSide.order;
+  const count = pairs.count;
+  const trades = new Array<Trade>(count);
+  // An array lookup per trade when the energies are small next to the number of trades (always, for Wh lots).
+  const amounts = new TradeAmountCache(priceMicroPerKWh, cleared.maxTradeWh <= 4 * count + 4096 ? cleared.maxTradeWh : 0);
+  let sellerPosition = -1;
+  let buyerPosition = -1;
+  let sellOrderId = '';
+  let buyOrderId = '';
+  let seller = '';
+  let buyer = '';
+  let sellerFeeMicroPerKWh = 0;
+  let buyerFeeMicroPerKWh = 0;
+  for (let k = 0; k < count; k += 1) {
+    const s = pairs.sellPosition[k] as number;
+    const b = pairs.buyPosition[k] as number;
+    if (s !== sellerPosition) {
+      sellerPosition = s;
+      const index = offerOrder[s] as number;
+      sellOrderId = ids[index] as string;
+      seller = participants[index] as string;
+      sellerFeeMicroPerKWh = hasFees ? smallInteger(fees[index] as number) : 0;
+    }
+    if (b !== buyerPosition) {
+      buyerPosition = b;
+      const index = bidOrder[b] as number;
+      buyOrderId = ids[index] as string;
+      buyer = participants[index] as string;
+      buyerFeeMicroPerKWh = hasFees ? smallInteger(fees[index] as number) : 0;
+    }
+    const energyWh = smallInteger(pairs.energyWh[k] as number);
     trades[k] = {
       zoneId,
-      sellOrderId: sellers.ids[seller] as string,
-      buyOrderId: buyers.ids[buyer] as string,
-      seller: sellers.participants[seller] as string,
-      buyer: buyers.participants[buyer] as string,
+      sellOrderId,
+      buyOrderId,
+      seller,
+      buyer,
       energyWh,
       priceMicroPerKWh,
       amountMicro: amounts.amountMicroFor(energyWh),
@@ -125,42 +154,58 @@ function tradesOf(columns: BookColumns, offerSide: SortedSide, bidSide: SortedSi
   return trades;
 }
 
-/**
- * Notes, for each order of one side with energy left, its slot in the remainders (priority order, from `start`)
- * and the energy left; returns the next free slot.
- */
-function assignRemainderSlots(side: SortedSide, tradedWh: Float64Array, slotOf: Float64Array, leftWhBySlot: Float64Array, start: number): number {
-  const { order, energiesWh } = side;
-  let next = start;
-  for (let k = 0; k < order.length; k += 1) {
-    const leftWh = (energiesWh[k] as number) - (tradedWh[k] as number);
-    if (leftWh <= 0) continue;
-    slotOf[order[k] as number] = next;
-    leftWhBySlot[next] = leftWh;
-    next += 1;
-  }
-  return next;
+/** How many orders of one side have energy left after trading. */
+function countLeft(side: SortedSide, tradedWh: Float64Array): number {
+  const energiesWh = side.energiesWh;
+  let count = 0;
+  for (let k = 0; k < energiesWh.length; k += 1) if ((energiesWh[k] as number) > (tradedWh[k] as number)) count += 1;
+  return count;
 }
 
 /**
- * What is left of each order, offers then bids in priority order. An order untouched by netting and trading is
- * returned as the same entry object; any other gets a copy with the energy left. The entries are visited in entry
- * (memory) order and written to their slots, rather than fetched in price order, which would jump at random
- * across the book.
+ * What is left of each book entry, offers then bids in priority order, from slot `start` of `remainders`. An
+ * entry untouched by netting and trading is returned as the same object (only its pointer is read); any other
+ * gets a copy with the energy left.
  */
-function remaindersOf(entries: readonly BookEntry[], offerSide: SortedSide, soldWh: Float64Array, bidSide: SortedSide, boughtWh: Float64Array): BookEntry[] {
-  const slotOf = new Float64Array(entries.length).fill(NaN);
-  const leftWhBySlot = new Float64Array(offerSide.order.length + bidSide.order.length);
-  const offerSlots = assignRemainderSlots(offerSide, soldWh, slotOf, leftWhBySlot, 0);
-  const count = assignRemainderSlots(bidSide, boughtWh, slotOf, leftWhBySlot, offerSlots);
-  const remainders = new Array<BookEntry>(count);
-  for (let i = 0; i < slotOf.length; i += 1) {
-    const slot = slotOf[i] as number;
-    if (slot !== slot) continue;
-    const entry = entries[i] as BookEntry;
-    const leftWh = leftWhBySlot[slot] as number;
-    // All of its energy left means neither netting nor trading touched it (both only ever lower it).
-    remainders[slot] = leftWh === entry.energyWh ? entry : { ...entry, energyWh: leftWh };
+function writeRemainderEntries(entries: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array, anyNetted: boolean, remainders: BookEntry[], start: number): number {
+  const { order, energiesWh } = side;
+  let slot = start;
+  for (let k = 0; k < order.length; k += 1) {
+    const tradedHereWh = tradedWh[k] as number;
+    const leftWh = (energiesWh[k] as number) - tradedHereWh;
+    if (leftWh <= 0) continue;
+    const entry = entries[order[k] as number] as BookEntry;
+    // Netting and trading only ever lower the energy: all of it left means neither touched the entry.
+    remainders[slot] = tradedHereWh === 0 && (!anyNetted || leftWh === entry.energyWh) ? entry : { ...entry, energyWh: smallInteger(leftWh) };
+    slot += 1;
   }
+  return slot;
+}
+
+function remainderEntriesOf(entries: readonly BookEntry[], offerSide: SortedSide, soldWh: Float64Array, bidSide: SortedSide, boughtWh: Float64Array, anyNetted: boolean): BookEntry[] {
+  const remainders = new Array<BookEntry>(countLeft(offerSide, soldWh) + countLeft(bidSide, boughtWh));
+  const offerSlots = writeRemainderEntries(entries, offerSide, soldWh, anyNetted, remainders, 0);
+  writeRemainderEntries(entries, bidSide, boughtWh, anyNetted, remainders, offerSlots);
+  return remainders;
+}
+
+/** As `writeRemainderEntries` for fresh orders: each remainder is the order's book entry with the energy left. */
+function writeRemainderOrders(orders: readonly Order[], side: SortedSide, tradedWh: Float64Array, remainders: BookEntry[], start: number): number {
+  const { order: positions, energiesWh, limitsMicroPerKWh } = side;
+  let slot = start;
+  for (let k = 0; k < positions.length; k += 1) {
+    const leftWh = (energiesWh[k] as number) - (tradedWh[k] as number);
+    if (leftWh <= 0) continue;
+    const order = orders[positions[k] as number] as Order;
+    remainders[slot] = { order, energyWh: smallInteger(leftWh), limitMicroPerKWh: smallInteger(limitsMicroPerKWh[k] as number), feeMicroPerKWh: 0 };
+    slot += 1;
+  }
+  return slot;
+}
+
+function remainderOrdersOf(orders: readonly Order[], offerSide: SortedSide, soldWh: Float64Array, bidSide: SortedSide, boughtWh: Float64Array): BookEntry[] {
+  const remainders = new Array<BookEntry>(countLeft(offerSide, soldWh) + countLeft(bidSide, boughtWh));
+  const offerSlots = writeRemainderOrders(orders, offerSide, soldWh, remainders, 0);
+  writeRemainderOrders(orders, bidSide, boughtWh, remainders, offerSlots);
   return remainders;
 }

@@ -10,6 +10,7 @@ import { fillSide } from './fillSide.ts';
 import { netSelfTradesInColumns, type NettedVolume } from './netSelfTrades.ts';
 import type { BookEntry } from './order.ts';
 import { pairFills, type FillPairs } from './pairFills.ts';
+import { ScratchArena } from './scratchArena.ts';
 import { sortByPriority, type SortedSide } from './sortBook.ts';
 
 /** One zone's auction as columns. Positions are priority positions in `offerSide` / `bidSide`. */
@@ -25,6 +26,8 @@ export interface ZoneClearingColumns {
   readonly clearingPriceMicroPerKWh: number | null;
   readonly clearedWh: number;
   readonly netted: readonly NettedVolume[];
+  /** The largest trade's energy, Wh (0 without trades). */
+  readonly maxTradeWh: number;
 }
 
 /** Step 4: the volume walked while the next eligible offer's limit ≤ the next eligible bid's limit. */
@@ -55,31 +58,38 @@ function crossingQuantityWh(offers: SortedSide, bids: SortedSide, thresholdWh: n
 }
 
 /**
- * Clears one zone's book into columns (see `clearZone` for the rules and `docs/trading_rules.md` §Clearing).
+ * Clears one zone's book into columns (see `clearZone` for the rules and `docs/trading_rules.md` §Clearing). The
+ * arrays of the result come from `arena`: by default a new one, so they are the caller's to keep.
  *
  * @example clearZoneColumns(entries, 'default', 500).clearedWh
  */
-export function clearZoneColumns(entries: readonly BookEntry[], rule: ClearingPriceRule, thresholdWh: number): ZoneClearingColumns {
-  const columns = readBookColumns(entries);
-  const netted = netSelfTradesInColumns(entries, columns);
-  const offerSide = sortByPriority(columns, true);
-  const bidSide = sortByPriority(columns, false);
+export function clearZoneColumns(entries: readonly BookEntry[], rule: ClearingPriceRule, thresholdWh: number, arena = new ScratchArena()): ZoneClearingColumns {
+  arena.reset();
+  return clearBookColumns(readBookColumns(entries, arena), rule, thresholdWh, arena);
+}
+
+/** The auction over a book already read into columns (`bookColumns.ts`); lowers `columns.energiesWh` when netting. */
+export function clearBookColumns(columns: BookColumns, rule: ClearingPriceRule, thresholdWh: number, arena: ScratchArena): ZoneClearingColumns {
+  const netted = netSelfTradesInColumns(columns, arena);
+  const offerSide = sortByPriority(columns, true, arena);
+  const bidSide = sortByPriority(columns, false, arena);
 
   let quantityWh = crossingQuantityWh(offerSide, bidSide, thresholdWh);
-  let offerFill = fillSide(offerSide, quantityWh, thresholdWh);
-  let bidFill = fillSide(bidSide, quantityWh, thresholdWh);
+  let offerFill = fillSide(offerSide, quantityWh, thresholdWh, arena);
+  let bidFill = fillSide(bidSide, quantityWh, thresholdWh, arena);
   while (offerFill.allocatedWh !== bidFill.allocatedWh) {
     quantityWh = Math.min(offerFill.allocatedWh, bidFill.allocatedWh);
-    offerFill = fillSide(offerSide, quantityWh, thresholdWh);
-    bidFill = fillSide(bidSide, quantityWh, thresholdWh);
+    offerFill = fillSide(offerSide, quantityWh, thresholdWh, arena);
+    bidFill = fillSide(bidSide, quantityWh, thresholdWh, arena);
   }
 
-  const pairs = pairFills(offerFill.fillsWh, bidFill.fillsWh, thresholdWh);
-  const soldWh = new Float64Array(offerSide.order.length);
-  const boughtWh = new Float64Array(bidSide.order.length);
+  const pairs = pairFills(offerFill.fillsWh, bidFill.fillsWh, thresholdWh, arena);
+  const soldWh = arena.f64Zeroed(offerSide.order.length);
+  const boughtWh = arena.f64Zeroed(bidSide.order.length);
   let marginalOffer = -Infinity;
   let marginalBid = Infinity;
   let clearedWh = 0;
+  let maxTradeWh = 0;
   for (let k = 0; k < pairs.count; k += 1) {
     const sellPosition = pairs.sellPosition[k] as number;
     const buyPosition = pairs.buyPosition[k] as number;
@@ -89,7 +99,8 @@ export function clearZoneColumns(entries: readonly BookEntry[], rule: ClearingPr
     marginalOffer = Math.max(marginalOffer, offerSide.limitsMicroPerKWh[sellPosition] as number);
     marginalBid = Math.min(marginalBid, bidSide.limitsMicroPerKWh[buyPosition] as number);
     clearedWh += energyWh;
+    if (energyWh > maxTradeWh) maxTradeWh = energyWh;
   }
   const priceMicroPerKWh = pairs.count === 0 ? null : clearingPriceFor(rule, marginalOffer, marginalBid);
-  return { columns, offerSide, bidSide, pairs, soldWh, boughtWh, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh, netted };
+  return { columns, offerSide, bidSide, pairs, soldWh, boughtWh, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh, netted, maxTradeWh };
 }

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { clearZone } from './clearZone.ts';
 import { clearZoneReference } from './clearZoneReference.ts';
-import { bookEntryOf, participantHash, participantKey, type BookEntry, type Order } from './order.ts';
+import { bookEntryOf, type BookEntry, type Order } from './order.ts';
 
 // Books that stress every branch: few participants (self-trade netting), few prices (ties, marginal levels,
 // id order), energies around the threshold, fees and effective limits as the zone tree makes them.
@@ -55,14 +55,11 @@ test('a large book (the sorting and rationing paths for big sides) matches the r
     for (let i = 0; i < 6000; i += 1) {
       const side = random() < 0.5 ? 'sell' : 'buy';
       const participant = `0x${Math.floor(random() * 5000).toString(16)}`;
-      const key = participantKey(participant);
       entries.push({
         order: { id: `o${Math.floor(random() * 1e9)}-${i}`, participant, side, energyWh: 1 + Math.floor(random() * 5000), limitPriceMicroPerKWh: 0 },
         energyWh: 1 + Math.floor(random() * 5000),
         limitMicroPerKWh: (side === 'sell' ? 0 : priceCount / 4) + Math.floor(random() * priceCount),
         feeMicroPerKWh: Math.floor(random() * 3) * 10_000,
-        participantKey: key,
-        participantHash: participantHash(key),
       });
     }
     for (const rule of ['default', 'gsy'] as const) {

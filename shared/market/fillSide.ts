@@ -3,6 +3,7 @@
  * in full, the marginal level pro rata (`rationLevel`). Entries below the threshold are never filled.
  */
 import { rationLevel } from './rationLevel.ts';
+import type { ScratchArena } from './scratchArena.ts';
 import type { SortedSide } from './sortBook.ts';
 
 /** Fills by priority position, and their sum (≤ the quantity asked for, less when the threshold removed orders). */
@@ -15,11 +16,12 @@ export interface SideFill {
  * @param side one side of the book in priority order (from `sortByPriority`)
  * @param quantityWh the cleared quantity to allocate
  * @param thresholdWh the minimum trade threshold
+ * @param arena where the fills array comes from
  */
-export function fillSide(side: SortedSide, quantityWh: number, thresholdWh: number): SideFill {
+export function fillSide(side: SortedSide, quantityWh: number, thresholdWh: number, arena: ScratchArena): SideFill {
   const { limitsMicroPerKWh: limits, energiesWh: energies } = side;
   const n = energies.length;
-  const fillsWh = new Float64Array(n);
+  const fillsWh = arena.f64Zeroed(n);
   let allocatedWh = 0;
   let k = 0;
   while (k < n && allocatedWh < quantityWh) {

@@ -6,7 +6,9 @@
  * pairing can match a participant with itself. See `docs/trading_rules.md` §Self-trades.
  */
 import { buySide, readBookColumns, sellSide, type BookColumns } from './bookColumns.ts';
-import type { BookEntry } from './order.ts';
+import { participantKey, type BookEntry } from './order.ts';
+import { ScratchArena } from './scratchArena.ts';
+import { smallInteger } from './smallInteger.ts';
 
 /** Volume a participant supplied to itself in one zone. */
 export interface NettedVolume {
@@ -27,12 +29,14 @@ function markBitsFor(entryCount: number): number {
   return bits;
 }
 
-function reduceFromWorst(entries: readonly BookEntry[], indices: number[], amountWh: number, isSell: boolean, energiesWh: Float64Array): void {
+function reduceFromWorst(columns: BookColumns, indices: number[], amountWh: number, isSell: boolean): void {
+  const { limitsMicroPerKWh: limits, ids, energiesWh } = columns;
   const worstFirst = [...indices].sort((a, b) => {
-    const entryA = entries[a] as BookEntry;
-    const entryB = entries[b] as BookEntry;
-    const byLimit = isSell ? entryB.limitMicroPerKWh - entryA.limitMicroPerKWh : entryA.limitMicroPerKWh - entryB.limitMicroPerKWh;
-    return byLimit !== 0 ? byLimit : entryA.order.id < entryB.order.id ? 1 : entryA.order.id > entryB.order.id ? -1 : 0;
+    const byLimit = isSell ? (limits[b] as number) - (limits[a] as number) : (limits[a] as number) - (limits[b] as number);
+    if (byLimit !== 0) return byLimit;
+    const idA = ids[a] as string;
+    const idB = ids[b] as string;
+    return idA < idB ? 1 : idA > idB ? -1 : 0;
   });
   let leftWh = amountWh;
   for (const index of worstFirst) {
@@ -48,48 +52,55 @@ function reduceFromWorst(entries: readonly BookEntry[], indices: number[], amoun
  * The netting rule over columns: lowers `columns.energiesWh` of the netted entries in place (to 0 for an entry
  * netted away) and returns what was netted, sorted by participant key (empty when nobody is on both sides).
  */
-export function netSelfTradesInColumns(entries: readonly BookEntry[], columns: BookColumns): NettedVolume[] {
-  const { sides, participantHashes, energiesWh } = columns;
+export function netSelfTradesInColumns(columns: BookColumns, arena: ScratchArena): NettedVolume[] {
+  const { sides, participantHashes, participants, energiesWh } = columns;
   // Local copies: hot loops should not read imported bindings.
   const sell = sellSide;
   const buy = buySide;
-  const n = entries.length;
+  const n = sides.length;
   if (columns.sellCount === 0 || columns.sellCount === n) return [];
   // Prefilter without hashing whole strings into a Set: each seller's precomputed participant hash marks a bit;
   // only buyers whose bit is marked are compared exactly. (A Set of 100 000 address strings costs more than the
   // sort of the book.)
   const markBits = markBitsFor(n);
   const mask = markBits - 1;
-  const marks = new Uint8Array(markBits >>> 3);
+  const marks = arena.u8Zeroed(markBits >>> 3);
   for (let i = 0; i < n; i += 1) {
     if (sides[i] !== sell) continue;
     const h = (participantHashes[i] as number) & mask;
     marks[h >>> 3] = (marks[h >>> 3] as number) | (1 << (h & 7));
   }
   const candidates = new Set<string>();
-  const candidateMarks = new Uint8Array(markBits >>> 3);
+  const candidateMarks = arena.u8Zeroed(markBits >>> 3);
   for (let i = 0; i < n; i += 1) {
     if (sides[i] !== buy) continue;
     const h = (participantHashes[i] as number) & mask;
     if (((marks[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-      candidates.add((entries[i] as BookEntry).participantKey);
+      candidates.add(participantKey(participants[i] as string));
       candidateMarks[h >>> 3] = (candidateMarks[h >>> 3] as number) | (1 << (h & 7));
     }
   }
   if (candidates.size === 0) return [];
   const both = new Set<string>();
+  const bothMarks = arena.u8Zeroed(markBits >>> 3);
   for (let i = 0; i < n; i += 1) {
     if (sides[i] !== sell) continue;
     const h = (participantHashes[i] as number) & mask;
     if (((candidateMarks[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
-    const key = (entries[i] as BookEntry).participantKey;
-    if (candidates.has(key)) both.add(key);
+    const key = participantKey(participants[i] as string);
+    if (candidates.has(key)) {
+      both.add(key);
+      bothMarks[h >>> 3] = (bothMarks[h >>> 3] as number) | (1 << (h & 7));
+    }
   }
   if (both.size === 0) return [];
 
+  // Only entries whose hash is marked can belong to a participant on both sides: the others need no key.
   const byParticipant = new Map<string, { sells: number[]; buys: number[] }>();
   for (let i = 0; i < n; i += 1) {
-    const key = (entries[i] as BookEntry).participantKey;
+    const h = (participantHashes[i] as number) & mask;
+    if (((bothMarks[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
+    const key = participantKey(participants[i] as string);
     if (!both.has(key)) continue;
     let group = byParticipant.get(key);
     if (group === undefined) byParticipant.set(key, (group = { sells: [], buys: [] }));
@@ -100,9 +111,9 @@ export function netSelfTradesInColumns(entries: readonly BookEntry[], columns: B
     const sellWh = group.sells.reduce((sum, i) => sum + (energiesWh[i] as number), 0);
     const buyWh = group.buys.reduce((sum, i) => sum + (energiesWh[i] as number), 0);
     const nettedWh = Math.min(sellWh, buyWh);
-    reduceFromWorst(entries, group.sells, nettedWh, true, energiesWh);
-    reduceFromWorst(entries, group.buys, nettedWh, false, energiesWh);
-    netted.push({ participant: key, energyWh: nettedWh });
+    reduceFromWorst(columns, group.sells, nettedWh, true);
+    reduceFromWorst(columns, group.buys, nettedWh, false);
+    netted.push({ participant: key, energyWh: smallInteger(nettedWh) });
   }
   netted.sort((a, b) => (a.participant < b.participant ? -1 : a.participant > b.participant ? 1 : 0));
   return netted;
@@ -114,14 +125,15 @@ export function netSelfTradesInColumns(entries: readonly BookEntry[], columns: B
  * @example netSelfTrades([sell 800 Wh by A, buy 300 Wh by A]) // → A sells 500 Wh; netted [{A, 300}]
  */
 export function netSelfTrades(entries: readonly BookEntry[]): NettedBook {
-  const columns = readBookColumns(entries);
-  const netted = netSelfTradesInColumns(entries, columns);
+  const arena = new ScratchArena();
+  const columns = readBookColumns(entries, arena);
+  const netted = netSelfTradesInColumns(columns, arena);
   if (netted.length === 0) return { entries, netted: [] };
   const result: BookEntry[] = [];
   for (let i = 0; i < entries.length; i += 1) {
     const entry = entries[i] as BookEntry;
     const energyWh = columns.energiesWh[i] as number;
-    if (energyWh > 0) result.push(energyWh === entry.energyWh ? entry : { ...entry, energyWh });
+    if (energyWh > 0) result.push(energyWh === entry.energyWh ? entry : { ...entry, energyWh: smallInteger(energyWh) });
   }
   return { entries: result, netted };
 }

@@ -5,6 +5,7 @@
  * smaller than the threshold is not traded: both orders keep that energy unmatched (it goes up the zone tree
  * or to the utility). Each dropped piece is < T and there are at most (sellers + buyers − 1) of them.
  */
+import type { ScratchArena } from './scratchArena.ts';
 
 /**
  * The pairs as parallel typed arrays (no object per pair): pair k is the seller at priority position
@@ -20,14 +21,15 @@ export interface FillPairs {
 /**
  * @param sellFillsWh fill of each seller, in priority order (best first)
  * @param buyFillsWh fill of each buyer, in priority order
+ * @param arena where the pair arrays come from
  * @returns the pairs, each ≥ `thresholdWh`, in pairing order; fills are not modified
  */
-export function pairFills(sellFillsWh: Float64Array, buyFillsWh: Float64Array, thresholdWh: number): FillPairs {
+export function pairFills(sellFillsWh: Float64Array, buyFillsWh: Float64Array, thresholdWh: number, arena: ScratchArena): FillPairs {
   // At most one pair per change of seller or buyer.
   const capacity = sellFillsWh.length + buyFillsWh.length;
-  const sellPosition = new Uint32Array(capacity);
-  const buyPosition = new Uint32Array(capacity);
-  const energyWh = new Float64Array(capacity);
+  const sellPosition = arena.u32(capacity);
+  const buyPosition = arena.u32(capacity);
+  const energyWh = arena.f64(capacity);
   let count = 0;
   let s = 0;
   let b = 0;

@@ -11,6 +11,7 @@
  * arrays in priority order — so every later pass of the auction walks memory in order.
  */
 import { sellSide, type BookColumns } from './bookColumns.ts';
+import type { ScratchArena } from './scratchArena.ts';
 
 /** Sides at least this long are radix-sorted; below it the 2 × 512 bucket counts cost more than they save. */
 const radixMinimumLength = 256;
@@ -39,44 +40,67 @@ function sortRunById(ids: readonly string[], order: Uint32Array, start: number, 
   }
 }
 
+/** Entry indices in key order, and the keys in that order. */
+interface KeyOrder {
+  readonly values: Uint32Array;
+  readonly keys: Uint32Array;
+}
+
 /**
  * Stable LSD radix sort of `values` by unsigned 32-bit `keys` below 2^bits (both arrays are reused as scratch).
- * Returns the values in key order.
+ * The counts of every digit are taken in one pass over the keys, so each further pass only scatters.
  */
-function radixSortByKey(keys: Uint32Array, values: Uint32Array, bits: number): Uint32Array {
+function radixSortByKey(keys: Uint32Array, values: Uint32Array, bits: number, arena: ScratchArena): KeyOrder {
   const m = keys.length;
-  const passes = Math.ceil(bits / maxDigitBits);
+  const passes = Math.max(1, Math.ceil(bits / maxDigitBits));
   const digitBits = Math.ceil(bits / passes);
-  const mask = (1 << digitBits) - 1;
-  const counts = new Uint32Array(mask + 1);
-  let sourceKeys: Uint32Array = keys;
-  let sourceValues: Uint32Array = values;
-  let targetKeys: Uint32Array = new Uint32Array(m);
-  let targetValues: Uint32Array = new Uint32Array(m);
-  for (let pass = 0, shift = 0; pass < passes; pass += 1, shift += digitBits) {
-    counts.fill(0);
+  const buckets = 1 << digitBits;
+  const mask = buckets - 1;
+  const counts = arena.u32Zeroed(passes * buckets);
+  if (passes === 2) {
     for (let i = 0; i < m; i += 1) {
-      const digit = ((sourceKeys[i] as number) >>> shift) & mask;
-      counts[digit] = (counts[digit] as number) + 1;
+      const key = keys[i] as number;
+      const low = key & mask;
+      const high = buckets + ((key >>> digitBits) & mask);
+      counts[low] = (counts[low] as number) + 1;
+      counts[high] = (counts[high] as number) + 1;
     }
+  } else {
+    for (let i = 0; i < m; i += 1) {
+      const key = keys[i] as number;
+      for (let pass = 0; pass < passes; pass += 1) {
+        const slot = pass * buckets + ((key >>> (pass * digitBits)) & mask);
+        counts[slot] = (counts[slot] as number) + 1;
+      }
+    }
+  }
+  for (let pass = 0; pass < passes; pass += 1) {
     let sum = 0;
-    for (let d = 0; d <= mask; d += 1) {
+    for (let d = pass * buckets, end = d + buckets; d < end; d += 1) {
       const count = counts[d] as number;
       counts[d] = sum;
       sum += count;
     }
+  }
+  let sourceKeys: Uint32Array = keys;
+  let sourceValues: Uint32Array = values;
+  let targetKeys: Uint32Array = arena.u32(m);
+  let targetValues: Uint32Array = arena.u32(m);
+  for (let pass = 0; pass < passes; pass += 1) {
+    const shift = pass * digitBits;
+    const offset = pass * buckets;
     for (let i = 0; i < m; i += 1) {
       const key = sourceKeys[i] as number;
-      const digit = (key >>> shift) & mask;
-      const position = counts[digit] as number;
-      counts[digit] = position + 1;
+      const slot = offset + ((key >>> shift) & mask);
+      const position = counts[slot] as number;
+      counts[slot] = position + 1;
       targetKeys[position] = key;
       targetValues[position] = sourceValues[i] as number;
     }
     [sourceKeys, targetKeys] = [targetKeys, sourceKeys];
     [sourceValues, targetValues] = [targetValues, sourceValues];
   }
-  return sourceValues;
+  return { values: sourceValues, keys: sourceKeys };
 }
 
 /** One side of the book in priority order: position k is entry `order[k]`. */
@@ -93,9 +117,11 @@ export interface SortedSide {
  * Sorts one side of the book — the entries on that side with energy left (`columns.energiesWh` > 0) — the
  * best-priced first. Every other `order.side` than 'sell' counts as a bid.
  *
- * @example sortByPriority(readBookColumns(entries), true).order // Uint32Array [cheapest offer's index, …]
+ * The result's arrays come from `arena`.
+ *
+ * @example sortByPriority(readBookColumns(entries, arena), true, arena).order // Uint32Array [cheapest offer's index, …]
  */
-export function sortByPriority(columns: BookColumns, isSell: boolean): SortedSide {
+export function sortByPriority(columns: BookColumns, isSell: boolean, arena: ScratchArena): SortedSide {
   const { sides, limitsMicroPerKWh: limits, energiesWh: energies } = columns;
   const n = sides.length;
   const sell = sellSide; // a local copy: hot loops should not read imported bindings
@@ -103,7 +129,7 @@ export function sortByPriority(columns: BookColumns, isSell: boolean): SortedSid
   let minLimit = Infinity;
   let maxLimit = -Infinity;
   let isIntegral = true;
-  let selected = new Uint32Array(isSell ? columns.sellCount : n - columns.sellCount);
+  let selected = arena.u32(isSell ? columns.sellCount : n - columns.sellCount);
   for (let i = 0; i < n; i += 1) {
     if ((sides[i] === sell) !== isSell || !((energies[i] as number) > 0)) continue;
     const limit = limits[i] as number;
@@ -112,31 +138,38 @@ export function sortByPriority(columns: BookColumns, isSell: boolean): SortedSid
     if (!Number.isInteger(limit)) isIntegral = false;
     selected[m++] = i;
   }
-  if (m < selected.length) selected = selected.slice(0, m);
+  if (m < selected.length) selected = selected.subarray(0, m);
   let order: Uint32Array;
   const range = maxLimit - minLimit;
+  const limitsMicroPerKWh = arena.f64(m);
   if (m > 1 && isIntegral && m >= radixMinimumLength && range < 2 ** 32) {
-    const ranks = new Uint32Array(m);
+    const ranks = arena.u32(m);
     for (let p = 0; p < m; p += 1) {
       const limit = limits[selected[p] as number] as number;
       ranks[p] = isSell ? limit - minLimit : maxLimit - limit;
     }
-    order = radixSortByKey(ranks, selected, range === 0 ? 0 : 32 - Math.clz32(range));
-  } else if (m > 1 && isIntegral && (range + 1) * m <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(m);
-    for (let p = 0; p < m; p += 1) {
-      const limit = limits[selected[p] as number] as number;
-      keys[p] = (isSell ? limit - minLimit : maxLimit - limit) * m + p;
-    }
-    keys.sort();
-    order = new Uint32Array(m);
-    for (let k = 0; k < m; k += 1) order[k] = selected[(keys[k] as number) % m] as number;
+    const sorted = radixSortByKey(ranks, selected, range === 0 ? 1 : 32 - Math.clz32(range), arena);
+    order = sorted.values;
+    // The limits in priority order follow from the sorted ranks, without reading the limit column again.
+    const sortedRanks = sorted.keys;
+    if (isSell) for (let k = 0; k < m; k += 1) limitsMicroPerKWh[k] = minLimit + (sortedRanks[k] as number);
+    else for (let k = 0; k < m; k += 1) limitsMicroPerKWh[k] = maxLimit - (sortedRanks[k] as number);
   } else {
-    order = selected.sort((a, b) => (isSell ? (limits[a] as number) - (limits[b] as number) : (limits[b] as number) - (limits[a] as number)) || a - b);
+    if (m > 1 && isIntegral && (range + 1) * m <= Number.MAX_SAFE_INTEGER) {
+      const keys = arena.f64(m);
+      for (let p = 0; p < m; p += 1) {
+        const limit = limits[selected[p] as number] as number;
+        keys[p] = (isSell ? limit - minLimit : maxLimit - limit) * m + p;
+      }
+      keys.sort();
+      order = arena.u32(m);
+      for (let k = 0; k < m; k += 1) order[k] = selected[(keys[k] as number) % m] as number;
+    } else {
+      order = selected.sort((a, b) => (isSell ? (limits[a] as number) - (limits[b] as number) : (limits[b] as number) - (limits[a] as number)) || a - b);
+    }
+    for (let k = 0; k < m; k += 1) limitsMicroPerKWh[k] = limits[order[k] as number] as number;
   }
-  const limitsMicroPerKWh = new Float64Array(m);
-  const energiesWh = new Float64Array(m);
-  for (let k = 0; k < m; k += 1) limitsMicroPerKWh[k] = limits[order[k] as number] as number;
+  const energiesWh = arena.f64(m);
   let runStart = 0;
   for (let k = 1; k <= m; k += 1) {
     if (k < m && limitsMicroPerKWh[k] === limitsMicroPerKWh[runStart]) continue;

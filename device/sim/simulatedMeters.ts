@@ -146,7 +146,7 @@ function readProvisionDefaults(): ProvisionDefaults {
   return { meter: parsed.meter ?? {}, queue: parsed.queue ?? {}, mqtt: parsed.mqtt ?? {} };
 }
 
-/** Starts the fleet; resolves once every meter's firmware has booted. */
+/** Starts the fleet; resolves once every meter's firmware has booted (with `offlineS`: once the network is up). */
 export async function startSimulatedMeters(options: SimulatedMetersOptions): Promise<SimulatedFleet> {
   if (!Number.isInteger(options.meters) || options.meters < 1) {
     throw Object.assign(new Error(`meters: expected a positive integer, got ${options.meters}`), { code: 'bad_option' });
@@ -156,17 +156,15 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
     throw Object.assign(new Error(`offlineS: expected a non-negative number of seconds, got ${options.offlineS}`), { code: 'bad_option' });
   }
   const speed = options.speed ?? 1;
-  let clock: SimulatedClock = offlineS > 0 ? createVirtualClock(0, speed) : createSimulatedClock(options.startTimeS ?? Date.now() / 1000, speed);
+  // Without an offline phase the clock starts before the bundle loads, as it always has.
+  const realClock = offlineS > 0 ? undefined : createSimulatedClock(options.startTimeS ?? Date.now() / 1000, speed);
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pet-sim-'));
   const code = options.firmwareCode ?? (await loadFirmwareBundle());
   // The offline phase ends at the start time (default: now, after the bundle is loaded).
   const networkUpAtS = offlineS > 0 ? (options.startTimeS ?? Date.now() / 1000) : undefined;
-  let virtualQueue: VirtualTimerQueue | undefined;
-  if (networkUpAtS !== undefined) {
-    const virtualClock = createVirtualClock(networkUpAtS - offlineS, speed);
-    virtualQueue = createVirtualTimerQueue(virtualClock);
-    clock = virtualClock;
-  }
+  const virtualClock = networkUpAtS === undefined ? undefined : createVirtualClock(networkUpAtS - offlineS, speed);
+  const virtualQueue: VirtualTimerQueue | undefined = virtualClock === undefined ? undefined : createVirtualTimerQueue(virtualClock);
+  const clock: SimulatedClock = virtualClock ?? realClock!;
   const timers: SimulatedTimers | undefined = virtualQueue;
   let isNetworkUp = virtualQueue === undefined;
   const networkState = { upAtS: isNetworkUp ? clock.nowS() : undefined as number | undefined, offlineRealMs: 0 };
@@ -300,10 +298,9 @@ export async function startSimulatedMeters(options: SimulatedMetersOptions): Pro
       return new Promise<FleetReport>((resolve) => {
         const check = () => {
           const current = report();
-          if (current.totals.flushedMeters < current.totals.meters && !isStopped) return false;
+          if (current.totals.flushedMeters < current.totals.meters && !isStopped) return;
           clearInterval(poller);
           resolve(current);
-          return true;
         };
         const poller = setInterval(check, pollMs);
         check();

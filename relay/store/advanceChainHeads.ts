@@ -85,6 +85,9 @@ export async function advanceChainHeads(t: RelayDatabase, stored: readonly Accep
   const current = new Map(locked.map((row) => [row.meter, { lastSeq: Number(row.last_seq), contiguousSeq: Number(row.contiguous_seq) }]));
   const heads = new Map<string, typeof chainHeads.$inferInsert>();
   const needsScan = new Map<string, number>();
+  // A gap row can only close where a hole was filled or abandoned, or a scan moved the watermark: records that
+  // arrive in seq order never pass one.
+  const mayCloseGaps = new Set<string>();
   for (const meter of meterList) {
     const head = current.get(meter) ?? { lastSeq: -1, contiguousSeq: -1 };
     const list = byMeter.get(meter);
@@ -97,7 +100,10 @@ export async function advanceChainHeads(t: RelayDatabase, stored: readonly Accep
     let lastSeal: AcceptedRecord | undefined;
     for (const accepted of list) {
       const seq = accepted.record.seq;
-      if (seq < head.lastSeq || seq <= head.contiguousSeq) advance.recordsFilled += 1;
+      if (seq < head.lastSeq || seq <= head.contiguousSeq) {
+        advance.recordsFilled += 1;
+        mayCloseGaps.add(meter);
+      }
       if (seq > lastKnown + 1) advance.gapsDetected.push({ meter, fromSeq: lastKnown + 1, toSeq: seq - 1 });
       if (seq === contiguous + 1) contiguous = seq;
       if (seq > lastKnown) lastKnown = seq;
@@ -128,12 +134,18 @@ export async function advanceChainHeads(t: RelayDatabase, stored: readonly Accep
         heads.set(report.meter, { meter: report.meter, lastSeq: head.lastSeq, lastDigest: '', contiguousSeq: head.contiguousSeq, lastSealSeq: null, lastSealImportEndWh: null, lastSealExportEndWh: null });
       }
       needsScan.set(report.meter, heads.get(report.meter)!.contiguousSeq);
+      mayCloseGaps.add(report.meter);
     }
   }
 
   if (needsScan.size > 0) {
     const scanned = await scanContiguous(t, needsScan);
-    for (const [meter, contiguous] of scanned) heads.get(meter)!.contiguousSeq = contiguous;
+    for (const [meter, contiguous] of scanned) {
+      // The scan moved the watermark past stored records (a filled hole, possibly one filled in an earlier
+      // batch whose scan stopped at its bound): gaps below may close.
+      if (contiguous > needsScan.get(meter)!) mayCloseGaps.add(meter);
+      heads.get(meter)!.contiguousSeq = contiguous;
+    }
   }
   const headRows = [...heads.values()];
   if (headRows.length > 0) {
@@ -164,11 +176,11 @@ export async function advanceChainHeads(t: RelayDatabase, stored: readonly Accep
     );
     advance.gapsOpened = opened.map((row) => ({ meter: row.meter, fromSeq: Number(row.from_seq), toSeq: Number(row.to_seq) }));
   }
-  if (headRows.length > 0) {
+  if (mayCloseGaps.size > 0) {
     const closed = await queryRows<{ meter: string; from_seq: unknown; to_seq: unknown }>(
       t,
       sql`UPDATE chain_gaps g SET closed_at = now() FROM chain_heads h
-          WHERE h.meter = ANY(${sql.param(headRows.map((h) => h.meter))}::text[]) AND g.meter = h.meter AND g.closed_at IS NULL AND g.to_seq <= h.contiguous_seq
+          WHERE h.meter = ANY(${sql.param([...mayCloseGaps].sort())}::text[]) AND g.meter = h.meter AND g.closed_at IS NULL AND g.to_seq <= h.contiguous_seq
           RETURNING g.meter, g.from_seq, g.to_seq`,
     );
     advance.gapsClosed = closed.map((row) => ({ meter: row.meter, fromSeq: Number(row.from_seq), toSeq: Number(row.to_seq) }));

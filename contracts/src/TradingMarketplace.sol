@@ -334,73 +334,110 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         }
     }
 
-    /// @dev One pass over the trades: per-seller totals, certificate leaves, and one ledger write per run of
-    /// consecutive trades of the same buyer (the relay sends trades grouped by buyer). Each trade is decoded,
-    /// tallied (SellerTallyLib layout) and hashed into its leaf ({CertificateLeafLib-hash}) in one block, in a leaf
-    /// preimage buffer whose batch key is written once; totals stay on the stack.
+    /// @dev One pass over the trades, run by run (a run: consecutive trades of one buyer; the relay groups trades by
+    /// buyer). Each trade is decoded, added to its seller's tally (SellerTallyLib layout) and hashed into its
+    /// certificate leaf ({CertificateLeafLib-hash}) in a preimage buffer whose batch key is written once and whose
+    /// buyer is written once per run; each run is debited from its buyer with one ledger write (AccountWordLib
+    /// layout). A broken rule ends the pass and is reported by the Solidity rule itself ({_revertTrade}, {_debit}).
     function _debitBuyers(BatchContext memory batch, bytes calldata trades, uint256[] memory tallies) private {
-        uint256 pricePerKWh = batch.pricePerKWh;
-        uint256 sellersOffset = batch.sellersOffset;
-        bytes32[] memory leaves = batch.leaves;
+        uint256 failure; // 1: the trade at `position`; 2: the debit of `buyer`'s run `runTally`
+        uint256 position;
+        address buyer;
+        uint256 runTally;
+        uint256 batchTally;
         uint256 buffer;
         {
             bytes32 batchKey = batch.batchKey;
             assembly ("memory-safe") {
+                // Leaf preimage: batchKey ‖ buyer ‖ meter ‖ energyWh ‖ generationStartS ‖ generationEndS.
                 buffer := mload(0x40)
                 mstore(0x40, add(buffer, 0xc0))
                 mstore(buffer, batchKey)
             }
         }
-        address runBuyer;
-        // Run and batch totals in SellerTallyLib's layout (Wh ‖ amount), one stack slot each.
-        uint256 runTally;
-        uint256 batchTally;
-        for (uint256 t = 0; t < leaves.length;) {
-            address buyer;
-            uint256 sellerIndex;
-            uint256 energyWh;
-            assembly ("memory-safe") {
-                let word := calldataload(add(trades.offset, mul(t, TRADE_BYTE_LENGTH)))
-                buyer := shr(96, word)
-                sellerIndex := and(shr(80, word), 0xffff)
-                energyWh := and(shr(48, word), 0xffffffff)
-            }
-            if (sellerIndex >= tallies.length) revert SellerIndexOutOfRange(sellerIndex, tallies.length);
-            if (energyWh == 0) revert TradeEnergyZero(t);
-            uint256 tradeTally;
-            assembly ("memory-safe") {
-                // energyWh < 2^32 and pricePerKWh < 2^96: the amount fits SellerTallyLib's 192 bits.
-                tradeTally := or(shl(192, energyWh), div(mul(energyWh, pricePerKWh), WH_PER_KWH))
-                let tally := add(add(tallies, 0x20), shl(5, sellerIndex))
-                mstore(tally, add(mload(tally), tradeTally))
-                let entry := add(sellersOffset, mul(sellerIndex, 177)) // PackedSealLib.ENTRY_BYTE_LENGTH
+        uint256 pricePerKWh = batch.pricePerKWh;
+        uint256 sellersOffset = batch.sellersOffset;
+        bytes32[] memory leaves = batch.leaves;
+        assembly ("memory-safe") {
+            let leaf := add(leaves, 0x20)
+            position := trades.offset
+            let end := add(position, trades.length)
+            for {} lt(position, end) {} {
+                buyer := shr(96, calldataload(position))
                 mstore(add(buffer, 0x20), buyer)
-                mstore(add(buffer, 0x40), shr(96, calldataload(add(entry, 22)))) // PackedSealLib.meter
-                mstore(add(buffer, 0x60), energyWh)
-                mstore(add(buffer, 0x80), shr(224, calldataload(add(entry, 78)))) // PackedSealLib.startS
-                mstore(add(buffer, 0xa0), shr(224, calldataload(add(entry, 82)))) // PackedSealLib.endS
-                mstore(add(add(leaves, 0x20), shl(5, t)), keccak256(buffer, 0xc0))
-            }
-            if (buyer != runBuyer) {
-                if (runTally != 0) _debit(runBuyer, runTally);
-                runBuyer = buyer;
-                runTally = tradeTally;
-            } else {
-                unchecked {
-                    runTally += tradeTally;
+                runTally := 0
+                for {} lt(position, end) { position := add(position, 26) } {
+                    // buyer 20 ‖ seller index u16 ‖ energyWh u32
+                    let word := calldataload(position)
+                    if xor(shr(96, word), buyer) { break }
+                    let sellerIndex := and(shr(80, word), 0xffff)
+                    word := and(shr(48, word), 0xffffffff) // energyWh
+                    if or(iszero(word), iszero(lt(sellerIndex, mload(tallies)))) {
+                        failure := 1
+                        break
+                    }
+                    mstore(add(buffer, 0x60), word)
+                    // energyWh < 2^32 and pricePerKWh < 2^96: the amount fits SellerTallyLib's 192 bits.
+                    word := or(shl(192, word), div(mul(word, pricePerKWh), 1000)) // the trade's tally
+                    runTally := add(runTally, word)
+                    let tally := add(add(tallies, 0x20), shl(5, sellerIndex))
+                    mstore(tally, add(mload(tally), word))
+                    let entry := add(sellersOffset, mul(sellerIndex, 177)) // PackedSealLib.ENTRY_BYTE_LENGTH
+                    mstore(add(buffer, 0x40), shr(96, calldataload(add(entry, 22)))) // PackedSealLib.meter
+                    word := calldataload(add(entry, 78)) // PackedSealLib.startS ‖ endS ‖ …
+                    mstore(add(buffer, 0x80), shr(224, word))
+                    mstore(add(buffer, 0xa0), and(shr(192, word), 0xffffffff))
+                    mstore(leaf, keccak256(buffer, 0xc0))
+                    leaf := add(leaf, 0x20)
                 }
-            }
-            unchecked {
-                batchTally += tradeTally;
-                ++t;
+                if failure { break }
+                // The run's debit ({_debit}): balance bits 0–127 cover the amount, boughtWh bits 192–255 grow.
+                mstore(0x00, buyer)
+                mstore(0x20, _accountWords.slot)
+                let slot := keccak256(0x00, 0x40)
+                let account := sload(slot)
+                let amount := and(runTally, 0xffffffffffffffffffffffffffffffffffffffffffffffff)
+                let boughtWh := add(shr(192, account), shr(192, runTally))
+                if or(lt(and(account, 0xffffffffffffffffffffffffffffffff), amount), gt(boughtWh, 0xffffffffffffffff)) {
+                    failure := 2
+                    break
+                }
+                sstore(
+                    slot,
+                    or(
+                        sub(and(account, 0xffffffffffffffffffffffffffffffffffffffffffffffff), amount),
+                        shl(192, boughtWh)
+                    )
+                )
+                batchTally := add(batchTally, runTally)
             }
         }
-        _debit(runBuyer, runTally);
+        if (failure == 1) _revertTrade(trades, position, tallies.length);
+        if (failure == 2) {
+            _debit(buyer, runTally);
+            assert(false); // unreachable: _debit refuses what the inline debit refused
+        }
         batch.energyWh = SellerTallyLib.soldWh(batchTally);
         batch.grossAmount = SellerTallyLib.grossAmount(batchTally);
     }
 
-    /// @dev Debits `buyer` with the run of trades totalled in `runTally` (SellerTallyLib layout).
+    /// @dev Reverts with the rule the trade at calldata position `position` breaks: its seller index is in range,
+    /// its energy not zero.
+    function _revertTrade(bytes calldata trades, uint256 position, uint256 sellerCount) private pure {
+        uint256 word;
+        uint256 index;
+        assembly ("memory-safe") {
+            word := calldataload(position)
+            index := div(sub(position, trades.offset), 26) // TRADE_BYTE_LENGTH
+        }
+        uint256 sellerIndex = (word >> 80) & 0xffff;
+        if (sellerIndex >= sellerCount) revert SellerIndexOutOfRange(sellerIndex, sellerCount);
+        if ((word >> 48) & 0xffffffff == 0) revert TradeEnergyZero(index);
+        assert(false); // unreachable: the rules above are the ones _debitBuyers evaluates
+    }
+
+    /// @dev Debits `buyer` with the run of trades totalled in `runTally` (SellerTallyLib layout): what _debitBuyers
+    /// does inline, here to report the rule a failed debit breaks.
     function _debit(address buyer, uint256 runTally) private {
         uint256 amount = SellerTallyLib.grossAmount(runTally);
         uint256 slot = _accountSlot(buyer);

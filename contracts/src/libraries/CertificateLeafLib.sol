@@ -42,16 +42,14 @@ library CertificateLeafLib {
                 let last := add(base, shl(5, sub(count, 1)))
                 let i := base
                 for {} lt(i, last) { i := add(i, 0x40) } {
+                    // Sort the pair where it lies and hash it there: it is not read again.
                     let a := mload(i)
                     let b := mload(add(i, 0x20))
                     if gt(a, b) {
-                        let t := a
-                        a := b
-                        b := t
+                        mstore(i, b)
+                        mstore(add(i, 0x20), a)
                     }
-                    mstore(0x00, a)
-                    mstore(0x20, b)
-                    mstore(next, keccak256(0x00, 0x40))
+                    mstore(next, keccak256(i, 0x40))
                     next := add(next, 0x20)
                 }
                 // An odd last node moves up unchanged.

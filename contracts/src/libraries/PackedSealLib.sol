@@ -76,9 +76,42 @@ library PackedSealLib {
     }
 
     /// @notice Checks the header and returns the address whose key signed SHA-256(canonical bytes), refusing what
-    /// {SignatureLib-recover} refuses, with its errors. The digest and the `ecrecover` input are laid out in one
+    /// {SignatureLib-recover} refuses, with its errors. The header and signature rules are evaluated without
+    /// branching ({_revertMalformed} names the broken one); the digest and the `ecrecover` input are laid out in one
     /// scratch buffer past the free pointer (not reserved: nothing else is written meanwhile).
     function signer(uint256 position) internal view returns (address signer_) {
+        uint256 order = SignatureLib.SECP256K1_ORDER;
+        uint256 halfOrder = SignatureLib.SECP256K1_HALF_ORDER;
+        bool malformed;
+        assembly ("memory-safe") {
+            let r := calldataload(add(position, R_OFFSET))
+            let s := calldataload(add(position, S_OFFSET))
+            let v := shr(248, calldataload(add(position, V_OFFSET)))
+            malformed := or(
+                or(xor(shr(240, calldataload(add(position, CANONICAL_OFFSET))), VERSION_AND_KIND), gt(sub(v, 27), 1)),
+                or(or(iszero(r), iszero(lt(r, order))), or(iszero(s), gt(s, halfOrder)))
+            )
+            if iszero(malformed) {
+                let buffer := mload(0x40)
+                calldatacopy(buffer, add(position, CANONICAL_OFFSET), CANONICAL_BYTE_LENGTH)
+                // SHA-256 (precompile 0x02) of the canonical bytes, written where ecrecover reads its digest.
+                if iszero(staticcall(gas(), 0x02, buffer, CANONICAL_BYTE_LENGTH, buffer, 0x20)) {
+                    revert(0, 0)
+                }
+                mstore(add(buffer, 0x20), v)
+                mstore(add(buffer, 0x40), r)
+                mstore(add(buffer, 0x60), s)
+                // ecrecover (precompile 0x01) returns nothing when no key matches.
+                if iszero(staticcall(gas(), 0x01, buffer, 0x80, buffer, 0x20)) { revert(0, 0) }
+                signer_ := mul(mload(buffer), eq(returndatasize(), 0x20))
+            }
+        }
+        if (malformed) _revertMalformed(position);
+        if (signer_ == address(0)) revert SignatureLib.SignatureUnrecoverable();
+    }
+
+    /// @dev Reverts with the first header or signature rule the entry at `position` breaks, in {SignatureLib}'s order.
+    function _revertMalformed(uint256 position) private pure {
         uint256 header;
         uint256 r;
         uint256 s;
@@ -93,19 +126,7 @@ library PackedSealLib {
         if (v != 27 && v != 28) revert SignatureLib.SignatureRecoveryIdInvalid(uint8(v));
         if (r == 0 || r >= SignatureLib.SECP256K1_ORDER || s == 0) revert SignatureLib.SignatureScalarOutOfRange();
         if (s > SignatureLib.SECP256K1_HALF_ORDER) revert SignatureLib.SignatureHighS(bytes32(s));
-        assembly ("memory-safe") {
-            let buffer := mload(0x40)
-            calldatacopy(buffer, add(position, CANONICAL_OFFSET), CANONICAL_BYTE_LENGTH)
-            // SHA-256 (precompile 0x02) of the canonical bytes, written where ecrecover reads its digest.
-            if iszero(staticcall(gas(), 0x02, buffer, CANONICAL_BYTE_LENGTH, buffer, 0x20)) { revert(0, 0) }
-            mstore(add(buffer, 0x20), v)
-            mstore(add(buffer, 0x40), r)
-            mstore(add(buffer, 0x60), s)
-            // ecrecover (precompile 0x01) returns nothing when no key matches.
-            if iszero(staticcall(gas(), 0x01, buffer, 0x80, buffer, 0x20)) { revert(0, 0) }
-            signer_ := mul(mload(buffer), eq(returndatasize(), 0x20))
-        }
-        if (signer_ == address(0)) revert SignatureLib.SignatureUnrecoverable();
+        assert(false); // unreachable: the rules above are the ones signer evaluates
     }
 
     /// @notice Reads the whole entry starting at byte `offset` of `packed` (tests and off-chain tools).

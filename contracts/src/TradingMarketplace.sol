@@ -171,9 +171,7 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         assembly ("memory-safe") {
             sstore(meterSlot, state)
         }
-        if (soldWh != 0) {
-            fee = _paySeller(PackedSealLib.seller(entry), soldWh, SellerTallyLib.grossAmount(tally), feeBps_);
-        }
+        if (soldWh != 0) fee = _paySeller(PackedSealLib.seller(entry), tally, feeBps_);
     }
 
     /// @dev The meter position word `state` after the seal at `entry` settled and paid `soldWh`, once the rules
@@ -250,24 +248,37 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         if (soldWh > sealedExportWh) revert SoldMoreThanSealed(meter, soldWh, sealedExportWh);
     }
 
-    /// @dev Credits `seller` with `grossAmount` minus the fee (rounded down, in the seller's favour); returns the fee.
-    function _paySeller(address seller, uint256 soldWh, uint256 grossAmount, uint256 feeBps_)
-        private
-        returns (uint256 fee)
-    {
-        // grossAmount < 2^160 (SellerTallyLib) and feeBps_ ≤ 300: no overflow; fee ≤ grossAmount.
-        unchecked {
-            fee = grossAmount * feeBps_ / BPS;
-            grossAmount -= fee;
-        }
-        uint256 slot = _accountSlot(seller);
-        uint256 word;
+    /// @dev Credits `seller` with its `tally` (SellerTallyLib layout): the gross amount minus the fee (rounded down,
+    /// in the seller's favour) to its balance, the Wh to its soldWh (AccountWordLib layout); returns the fee. A field
+    /// that would overflow is reported by {AccountWordLib-credited}.
+    function _paySeller(address seller, uint256 tally, uint256 feeBps_) private returns (uint256 fee) {
+        bool overflows;
         assembly ("memory-safe") {
-            word := sload(slot)
+            // grossAmount < 2^192 (SellerTallyLib) and feeBps_ ≤ 300: no overflow; fee ≤ grossAmount.
+            let grossAmount := and(tally, 0xffffffffffffffffffffffffffffffffffffffffffffffff)
+            fee := div(mul(grossAmount, feeBps_), BPS)
+            mstore(0x00, seller)
+            mstore(0x20, _accountWords.slot)
+            let slot := keccak256(0x00, 0x40)
+            let word := sload(slot)
+            let newBalance := add(and(word, 0xffffffffffffffffffffffffffffffff), sub(grossAmount, fee))
+            let soldWh := add(and(shr(128, word), 0xffffffffffffffff), shr(192, tally))
+            overflows := or(gt(newBalance, 0xffffffffffffffffffffffffffffffff), gt(soldWh, 0xffffffffffffffff))
+            if iszero(overflows) {
+                sstore(
+                    slot,
+                    or(
+                        and(word, not(0xffffffffffffffffffffffffffffffffffffffffffffffff)),
+                        or(shl(128, soldWh), newBalance)
+                    )
+                )
+            }
         }
-        word = AccountWordLib.credited(word, grossAmount, soldWh);
-        assembly ("memory-safe") {
-            sstore(slot, word)
+        if (overflows) {
+            AccountWordLib.credited(
+                _accountWords[seller], SellerTallyLib.grossAmount(tally) - fee, SellerTallyLib.soldWh(tally)
+            );
+            assert(false); // unreachable: credited refuses what overflows
         }
     }
 
@@ -366,7 +377,7 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
                 buyer := shr(96, calldataload(position))
                 mstore(add(buffer, 0x20), buyer)
                 runTally := 0
-                for {} lt(position, end) { position := add(position, 26) } {
+                for {} lt(position, end) { position := add(position, TRADE_BYTE_LENGTH) } {
                     // buyer 20 ‖ seller index u16 ‖ energyWh u32
                     let word := calldataload(position)
                     if xor(shr(96, word), buyer) { break }
@@ -378,7 +389,7 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
                     }
                     mstore(add(buffer, 0x60), word)
                     // energyWh < 2^32 and pricePerKWh < 2^96: the amount fits SellerTallyLib's 192 bits.
-                    word := or(shl(192, word), div(mul(word, pricePerKWh), 1000)) // the trade's tally
+                    word := or(shl(192, word), div(mul(word, pricePerKWh), WH_PER_KWH)) // the trade's tally
                     runTally := add(runTally, word)
                     let tally := add(add(tallies, 0x20), shl(5, sellerIndex))
                     mstore(tally, add(mload(tally), word))
@@ -428,7 +439,7 @@ contract TradingMarketplace is ITradingMarketplace, AccessManaged, Pausable {
         uint256 index;
         assembly ("memory-safe") {
             word := calldataload(position)
-            index := div(sub(position, trades.offset), 26) // TRADE_BYTE_LENGTH
+            index := div(sub(position, trades.offset), TRADE_BYTE_LENGTH)
         }
         uint256 sellerIndex = (word >> 80) & 0xffff;
         if (sellerIndex >= sellerCount) revert SellerIndexOutOfRange(sellerIndex, sellerCount);

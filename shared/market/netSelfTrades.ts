@@ -59,9 +59,9 @@ export function netSelfTradesInColumns(columns: BookColumns, arena: ScratchArena
   const buy = buySide;
   const n = sides.length;
   if (columns.sellCount === 0 || columns.sellCount === n) return [];
-  // Prefilter without hashing whole strings into a Set: each seller's precomputed participant hash marks a bit;
-  // only buyers whose bit is marked are compared exactly. (A Set of 100 000 address strings costs more than the
-  // sort of the book.)
+  // Prefilter without touching the participant strings: each seller's participant hash marks a bit; a buyer
+  // whose bit is marked has its full 32-bit hash noted; only hashes found in full on both sides lead to comparing
+  // participant keys. (A Set of 100 000 address strings costs more than the sort of the book.)
   const markBits = markBitsFor(n);
   const mask = markBits - 1;
   const marks = arena.u8Zeroed(markBits >>> 3);
@@ -70,42 +70,42 @@ export function netSelfTradesInColumns(columns: BookColumns, arena: ScratchArena
     const h = (participantHashes[i] as number) & mask;
     marks[h >>> 3] = (marks[h >>> 3] as number) | (1 << (h & 7));
   }
-  const candidates = new Set<string>();
-  const candidateMarks = arena.u8Zeroed(markBits >>> 3);
+  // Full hashes as int32 (small integers, which a Set hashes fast).
+  const buyerHashes = new Set<number>();
+  const buyerMarks = arena.u8Zeroed(markBits >>> 3);
   for (let i = 0; i < n; i += 1) {
     if (sides[i] !== buy) continue;
-    const h = (participantHashes[i] as number) & mask;
-    if (((marks[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-      candidates.add(participantKey(participants[i] as string));
-      candidateMarks[h >>> 3] = (candidateMarks[h >>> 3] as number) | (1 << (h & 7));
-    }
+    const hash = participantHashes[i] as number;
+    const h = hash & mask;
+    if (((marks[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
+    buyerHashes.add(hash | 0);
+    buyerMarks[h >>> 3] = (buyerMarks[h >>> 3] as number) | (1 << (h & 7));
   }
-  if (candidates.size === 0) return [];
-  const both = new Set<string>();
-  const bothMarks = arena.u8Zeroed(markBits >>> 3);
+  if (buyerHashes.size === 0) return [];
+  const sharedHashes = new Set<number>();
   for (let i = 0; i < n; i += 1) {
     if (sides[i] !== sell) continue;
-    const h = (participantHashes[i] as number) & mask;
-    if (((candidateMarks[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
+    const hash = participantHashes[i] as number;
+    const h = hash & mask;
+    if (((buyerMarks[h >>> 3] as number) & (1 << (h & 7))) !== 0 && buyerHashes.has(hash | 0)) sharedHashes.add(hash | 0);
+  }
+  if (sharedHashes.size === 0) return [];
+
+  // Only entries with a shared hash can belong to a participant on both sides: the others need no key. Every
+  // other side than 'sell' is grouped with the bids; a participant is on both sides with a sell and a 'buy'.
+  const groups = new Map<string, { sells: number[]; buys: number[]; isBuyer: boolean }>();
+  for (let i = 0; i < n; i += 1) {
+    if (!sharedHashes.has((participantHashes[i] as number) | 0)) continue;
     const key = participantKey(participants[i] as string);
-    if (candidates.has(key)) {
-      both.add(key);
-      bothMarks[h >>> 3] = (bothMarks[h >>> 3] as number) | (1 << (h & 7));
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { sells: [], buys: [], isBuyer: false }));
+    if (sides[i] === sell) group.sells.push(i);
+    else {
+      group.buys.push(i);
+      if (sides[i] === buy) group.isBuyer = true;
     }
   }
-  if (both.size === 0) return [];
-
-  // Only entries whose hash is marked can belong to a participant on both sides: the others need no key.
-  const byParticipant = new Map<string, { sells: number[]; buys: number[] }>();
-  for (let i = 0; i < n; i += 1) {
-    const h = (participantHashes[i] as number) & mask;
-    if (((bothMarks[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
-    const key = participantKey(participants[i] as string);
-    if (!both.has(key)) continue;
-    let group = byParticipant.get(key);
-    if (group === undefined) byParticipant.set(key, (group = { sells: [], buys: [] }));
-    (sides[i] === sell ? group.sells : group.buys).push(i);
-  }
+  const byParticipant = [...groups].filter(([, group]) => group.sells.length > 0 && group.isBuyer);
   const netted: NettedVolume[] = [];
   for (const [key, group] of byParticipant) {
     const sellWh = group.sells.reduce((sum, i) => sum + (energiesWh[i] as number), 0);

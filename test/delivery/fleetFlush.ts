@@ -18,6 +18,13 @@ export interface FlushingFleetOptions {
   mqtt?: SimulatedMetersOptions['mqtt'];
   /** Simulated seconds per real second once online (default 1). */
   speed?: number;
+  /** Seed of the meters' keys (default: fresh for the run, from the fleet's name). */
+  keysSeed?: string;
+}
+
+/** A seed no earlier run used: fresh meter addresses, so nothing of another run can be mistaken for this one's. */
+export function freshKeysSeed(name: string): string {
+  return `${name}-${process.pid}-${Date.now()}`;
 }
 
 /**
@@ -36,9 +43,8 @@ export async function startFlushingFleet(rig: DeliveryRig, name: string, options
     speed: options.speed ?? 1,
     sampleSeconds: 10,
     intervalSeconds: 900,
-    // A fresh seed per run: fresh meter addresses, so nothing of an earlier run can be mistaken for this one's.
-    keysSeed: `${name}-${process.pid}-${Date.now()}`,
-    dataDir: join(rig.workDir, 'meters'),
+    keysSeed: options.keysSeed ?? freshKeysSeed(name),
+    dataDir: join(rig.workDir, name), // one folder per fleet: meters of two fleets share indexes
     firmwareCode: await freshFirmwareCode(),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
     mqtt: { ...TEST_BACKOFF, ...options.mqtt },

@@ -13,7 +13,7 @@
  */
 import { amountMicroFloor } from './tradeAmount.ts';
 import { TradeAmountCache } from './tradeAmountCache.ts';
-import { readBookColumns, readOrderColumns, type BookColumns } from './bookColumns.ts';
+import { readBookColumns, readOrderColumns } from './bookColumns.ts';
 import type { ClearingPriceRule } from './clearingPriceRule.ts';
 import { clearBookColumns, type ZoneClearingColumns } from './clearZoneColumns.ts';
 import type { NettedVolume } from './netSelfTrades.ts';
@@ -86,62 +86,84 @@ function clearWithArena(entries: readonly BookEntry[] | null, orders: readonly O
     const columns = entries !== null ? readBookColumns(entries, arena) : readOrderColumns(orders as readonly Order[], arena);
     const cleared = clearBookColumns(columns, options.rule, options.minimumTradeThresholdWh, arena);
     const priceMicroPerKWh = cleared.clearingPriceMicroPerKWh;
-    const trades = priceMicroPerKWh === null ? [] : tradesOf(cleared, priceMicroPerKWh, options.zoneId);
-    const remainders = entries !== null
-      ? remainderEntriesOf(entries, cleared.offerSide, cleared.soldWh, cleared.bidSide, cleared.boughtWh, cleared.netted.length > 0)
-      : remainderOrdersOf(orders as readonly Order[], cleared.offerSide, cleared.soldWh, cleared.bidSide, cleared.boughtWh);
+    const trades = priceMicroPerKWh === null ? [] : tradesOf(cleared, priceMicroPerKWh, options.zoneId, arena);
+    const remainders = entries !== null ? remainderEntriesOf(entries, cleared, arena) : remainderOrdersOf(orders as readonly Order[], cleared, arena);
     return { zoneId: options.zoneId, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh: cleared.clearedWh, trades, netted: cleared.netted, remainders };
   } finally {
     if (ownsShared) sharedArenaInUse = false;
   }
 }
 
+/** The ids, participants and fees of the orders that traded, by priority position on their side. */
+interface TradedOrders {
+  readonly sellOrderIds: string[];
+  readonly sellers: string[];
+  readonly sellerFeesMicroPerKWh: Float64Array;
+  readonly buyOrderIds: string[];
+  readonly buyers: string[];
+  readonly buyerFeesMicroPerKWh: Float64Array;
+}
+
 /**
- * One trade object per pair, in pairing order. The traded orders' ids, participants and fees are read from the
- * columns by entry index (pointers only; no order object is visited), once per seller and buyer: consecutive
- * pairs share the seller or the buyer.
+ * Gathers the fields of the traded orders (a prefix of each side, which the pairs walk in order). Read in price
+ * order, they would be fetched from all over the 100 000-entry columns (a cache miss each); instead the columns
+ * are swept once in entry order and each traded order's fields are written to its position.
  */
-function tradesOf(cleared: ZoneClearingColumns, priceMicroPerKWh: number, zoneId: string): Trade[] {
+function gatherTradedOrders(cleared: ZoneClearingColumns, arena: ScratchArena): TradedOrders {
   const { columns, pairs } = cleared;
-  const { ids, participants, feesMicroPerKWh: fees, hasFees } = columns as BookColumns;
+  const { ids, participants, feesMicroPerKWh: fees, hasFees } = columns;
+  const sellerCount = (pairs.sellPosition[pairs.count - 1] as number) + 1;
+  const buyerCount = (pairs.buyPosition[pairs.count - 1] as number) + 1;
+  // Position of each traded entry: p + 1 for the offer at p, −(p + 1) for the bid at p, 0 for the others.
+  const positionOf = arena.i32Zeroed(ids.length);
   const offerOrder = cleared.offerSide.order;
   const bidOrder = cleared.bidSide.order;
+  for (let p = 0; p < sellerCount; p += 1) positionOf[offerOrder[p] as number] = p + 1;
+  for (let p = 0; p < buyerCount; p += 1) positionOf[bidOrder[p] as number] = -(p + 1);
+  const traded: TradedOrders = {
+    sellOrderIds: new Array<string>(sellerCount),
+    sellers: new Array<string>(sellerCount),
+    sellerFeesMicroPerKWh: arena.f64Zeroed(sellerCount),
+    buyOrderIds: new Array<string>(buyerCount),
+    buyers: new Array<string>(buyerCount),
+    buyerFeesMicroPerKWh: arena.f64Zeroed(buyerCount),
+  };
+  const { sellOrderIds, sellers, sellerFeesMicroPerKWh, buyOrderIds, buyers, buyerFeesMicroPerKWh } = traded;
+  for (let i = 0; i < positionOf.length; i += 1) {
+    const position = positionOf[i] as number;
+    if (position > 0) {
+      sellOrderIds[position - 1] = ids[i] as string;
+      sellers[position - 1] = participants[i] as string;
+      if (hasFees) sellerFeesMicroPerKWh[position - 1] = fees[i] as number;
+    } else if (position < 0) {
+      buyOrderIds[-position - 1] = ids[i] as string;
+      buyers[-position - 1] = participants[i] as string;
+      if (hasFees) buyerFeesMicroPerKWh[-position - 1] = fees[i] as number;
+    }
+  }
+  return traded;
+}
+
+/** One trade object per pair, in pairing order. */
+function tradesOf(cleared: ZoneClearingColumns, priceMicroPerKWh: number, zoneId: string, arena: ScratchArena): Trade[] {
+  const { sellOrderIds, sellers, sellerFeesMicroPerKWh, buyOrderIds, buyers, buyerFeesMicroPerKWh } = gatherTradedOrders(cleared, arena);
+  const pairs = cleared.pairs;
   const count = pairs.count;
   const trades = new Array<Trade>(count);
   // An array lookup per trade when the energies are small next to the number of trades (always, for Wh lots).
   const amounts = new TradeAmountCache(priceMicroPerKWh, cleared.maxTradeWh <= 4 * count + 4096 ? cleared.maxTradeWh : 0);
-  let sellerPosition = -1;
-  let buyerPosition = -1;
-  let sellOrderId = '';
-  let buyOrderId = '';
-  let seller = '';
-  let buyer = '';
-  let sellerFeeMicroPerKWh = 0;
-  let buyerFeeMicroPerKWh = 0;
   for (let k = 0; k < count; k += 1) {
     const s = pairs.sellPosition[k] as number;
     const b = pairs.buyPosition[k] as number;
-    if (s !== sellerPosition) {
-      sellerPosition = s;
-      const index = offerOrder[s] as number;
-      sellOrderId = ids[index] as string;
-      seller = participants[index] as string;
-      sellerFeeMicroPerKWh = hasFees ? smallInteger(fees[index] as number) : 0;
-    }
-    if (b !== buyerPosition) {
-      buyerPosition = b;
-      const index = bidOrder[b] as number;
-      buyOrderId = ids[index] as string;
-      buyer = participants[index] as string;
-      buyerFeeMicroPerKWh = hasFees ? smallInteger(fees[index] as number) : 0;
-    }
     const energyWh = smallInteger(pairs.energyWh[k] as number);
+    const sellerFeeMicroPerKWh = smallInteger(sellerFeesMicroPerKWh[s] as number);
+    const buyerFeeMicroPerKWh = smallInteger(buyerFeesMicroPerKWh[b] as number);
     trades[k] = {
       zoneId,
-      sellOrderId,
-      buyOrderId,
-      seller,
-      buyer,
+      sellOrderId: sellOrderIds[s] as string,
+      buyOrderId: buyOrderIds[b] as string,
+      seller: sellers[s] as string,
+      buyer: buyers[b] as string,
       energyWh,
       priceMicroPerKWh,
       amountMicro: amounts.amountMicroFor(energyWh),
@@ -154,58 +176,74 @@ function tradesOf(cleared: ZoneClearingColumns, priceMicroPerKWh: number, zoneId
   return trades;
 }
 
-/** How many orders of one side have energy left after trading. */
-function countLeft(side: SortedSide, tradedWh: Float64Array): number {
-  const energiesWh = side.energiesWh;
-  let count = 0;
-  for (let k = 0; k < energiesWh.length; k += 1) if ((energiesWh[k] as number) > (tradedWh[k] as number)) count += 1;
-  return count;
+/**
+ * Notes, for each order of one side with energy left, its slot in the remainders (priority order, from `start`),
+ * the energy left and its limit; returns the next free slot. Slots are stored + 1 (0: no remainder).
+ */
+function assignRemainderSlots(side: SortedSide, tradedWh: Float64Array, slotOf: Int32Array, leftWhBySlot: Float64Array, limitBySlot: Float64Array, start: number): number {
+  const { order, energiesWh, limitsMicroPerKWh } = side;
+  let next = start;
+  for (let k = 0; k < order.length; k += 1) {
+    const leftWh = (energiesWh[k] as number) - (tradedWh[k] as number);
+    if (leftWh <= 0) continue;
+    slotOf[order[k] as number] = next + 1;
+    leftWhBySlot[next] = leftWh;
+    limitBySlot[next] = limitsMicroPerKWh[k] as number;
+    next += 1;
+  }
+  return next;
+}
+
+/** The remainder slots of both sides: offers then bids, each in priority order. */
+interface RemainderSlots {
+  readonly count: number;
+  readonly slotOf: Int32Array;
+  readonly leftWhBySlot: Float64Array;
+  readonly limitBySlot: Float64Array;
+}
+
+function remainderSlotsOf(cleared: ZoneClearingColumns, arena: ScratchArena): RemainderSlots {
+  const { offerSide, bidSide } = cleared;
+  const slotOf = arena.i32Zeroed(cleared.columns.ids.length);
+  const leftWhBySlot = arena.f64(offerSide.order.length + bidSide.order.length);
+  const limitBySlot = arena.f64(offerSide.order.length + bidSide.order.length);
+  const offerSlots = assignRemainderSlots(offerSide, cleared.soldWh, slotOf, leftWhBySlot, limitBySlot, 0);
+  const count = assignRemainderSlots(bidSide, cleared.boughtWh, slotOf, leftWhBySlot, limitBySlot, offerSlots);
+  return { count, slotOf, leftWhBySlot, limitBySlot };
 }
 
 /**
- * What is left of each book entry, offers then bids in priority order, from slot `start` of `remainders`. An
- * entry untouched by netting and trading is returned as the same object (only its pointer is read); any other
- * gets a copy with the energy left.
+ * What is left of each book entry, offers then bids in priority order. An entry untouched by netting and trading
+ * is returned as the same object; any other gets a copy with the energy left. The entries are visited in entry
+ * (memory) order and written to their slots, rather than fetched in price order (a cache miss each).
  */
-function writeRemainderEntries(entries: readonly BookEntry[], side: SortedSide, tradedWh: Float64Array, anyNetted: boolean, remainders: BookEntry[], start: number): number {
-  const { order, energiesWh } = side;
-  let slot = start;
-  for (let k = 0; k < order.length; k += 1) {
-    const tradedHereWh = tradedWh[k] as number;
-    const leftWh = (energiesWh[k] as number) - tradedHereWh;
-    if (leftWh <= 0) continue;
-    const entry = entries[order[k] as number] as BookEntry;
+function remainderEntriesOf(entries: readonly BookEntry[], cleared: ZoneClearingColumns, arena: ScratchArena): BookEntry[] {
+  const { count, slotOf, leftWhBySlot } = remainderSlotsOf(cleared, arena);
+  const remainders = new Array<BookEntry>(count);
+  for (let i = 0; i < slotOf.length; i += 1) {
+    const slot = (slotOf[i] as number) - 1;
+    if (slot < 0) continue;
+    const entry = entries[i] as BookEntry;
+    const leftWh = leftWhBySlot[slot] as number;
     // Netting and trading only ever lower the energy: all of it left means neither touched the entry.
-    remainders[slot] = tradedHereWh === 0 && (!anyNetted || leftWh === entry.energyWh) ? entry : { ...entry, energyWh: smallInteger(leftWh) };
-    slot += 1;
+    remainders[slot] = leftWh === entry.energyWh ? entry : { ...entry, energyWh: smallInteger(leftWh) };
   }
-  return slot;
-}
-
-function remainderEntriesOf(entries: readonly BookEntry[], offerSide: SortedSide, soldWh: Float64Array, bidSide: SortedSide, boughtWh: Float64Array, anyNetted: boolean): BookEntry[] {
-  const remainders = new Array<BookEntry>(countLeft(offerSide, soldWh) + countLeft(bidSide, boughtWh));
-  const offerSlots = writeRemainderEntries(entries, offerSide, soldWh, anyNetted, remainders, 0);
-  writeRemainderEntries(entries, bidSide, boughtWh, anyNetted, remainders, offerSlots);
   return remainders;
 }
 
-/** As `writeRemainderEntries` for fresh orders: each remainder is the order's book entry with the energy left. */
-function writeRemainderOrders(orders: readonly Order[], side: SortedSide, tradedWh: Float64Array, remainders: BookEntry[], start: number): number {
-  const { order: positions, energiesWh, limitsMicroPerKWh } = side;
-  let slot = start;
-  for (let k = 0; k < positions.length; k += 1) {
-    const leftWh = (energiesWh[k] as number) - (tradedWh[k] as number);
-    if (leftWh <= 0) continue;
-    const order = orders[positions[k] as number] as Order;
-    remainders[slot] = { order, energyWh: smallInteger(leftWh), limitMicroPerKWh: smallInteger(limitsMicroPerKWh[k] as number), feeMicroPerKWh: 0 };
-    slot += 1;
+/** As `remainderEntriesOf` for fresh orders: each remainder is the order's book entry with the energy left. */
+function remainderOrdersOf(orders: readonly Order[], cleared: ZoneClearingColumns, arena: ScratchArena): BookEntry[] {
+  const { count, slotOf, leftWhBySlot, limitBySlot } = remainderSlotsOf(cleared, arena);
+  const remainders = new Array<BookEntry>(count);
+  for (let i = 0; i < slotOf.length; i += 1) {
+    const slot = (slotOf[i] as number) - 1;
+    if (slot < 0) continue;
+    remainders[slot] = {
+      order: orders[i] as Order,
+      energyWh: smallInteger(leftWhBySlot[slot] as number),
+      limitMicroPerKWh: smallInteger(limitBySlot[slot] as number),
+      feeMicroPerKWh: 0,
+    };
   }
-  return slot;
-}
-
-function remainderOrdersOf(orders: readonly Order[], offerSide: SortedSide, soldWh: Float64Array, bidSide: SortedSide, boughtWh: Float64Array): BookEntry[] {
-  const remainders = new Array<BookEntry>(countLeft(offerSide, soldWh) + countLeft(bidSide, boughtWh));
-  const offerSlots = writeRemainderOrders(orders, offerSide, soldWh, remainders, 0);
-  writeRemainderOrders(orders, bidSide, boughtWh, remainders, offerSlots);
   return remainders;
 }

@@ -57,6 +57,12 @@ export class ScratchArena {
     return this.u32(length).fill(0);
   }
 
+  /** `length` signed 32-bit integers, all 0. */
+  i32Zeroed(length: number): Int32Array {
+    const offset = this.take(length * 4);
+    return new Int32Array(this.buffer, offset, length).fill(0);
+  }
+
   /** `length` bytes, all 0. */
   u8Zeroed(length: number): Uint8Array {
     const offset = this.take(length);

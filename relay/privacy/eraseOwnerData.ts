@@ -95,6 +95,7 @@ export async function eraseOwnerData(options: { db: RelayDatabase; keyring: Data
     removed.sample_rollups = await deleted(db, 'sample_rollups', ownMeters);
     removed.meter_status = await deleted(db, 'meter_status', ownMeters);
     removed.chain_gaps = await deleted(db, 'chain_gaps', ownMeters);
+    removed.abandoned_gaps = await deleted(db, 'abandoned_gaps', ownMeters);
     removed.rejections = await deleted(db, 'rejections', ownMeters);
     removed.meter_profiles = await deleted(db, 'meter_profiles', ownMeters);
     removed.seals = await deleted(db, 'seals', sql`${ownMeters} AND NOT ${paidIntervals}`);

@@ -55,6 +55,7 @@ export const EXPORT_SECTIONS: readonly ExportSection[] = [
   { name: 'meterIntervals', table: 'meter_intervals', columns: '*', where: meterRows, key: ['meter', 'start_s'], description: 'metered energy per interval, from the seals' },
   { name: 'chainHeads', table: 'chain_heads', columns: '*', where: meterRows, key: ['meter'], description: 'where each meter’s hash chain stands' },
   { name: 'chainGaps', table: 'chain_gaps', columns: '*', where: meterRows, key: ['meter', 'from_seq'], description: 'missing sequence ranges detected' },
+  { name: 'abandonedGaps', table: 'abandoned_gaps', columns: '*', where: meterRows, key: ['meter', 'from_seq'], description: 'sequence ranges your meters no longer held when the relay asked for them (lost while offline)' },
   { name: 'meterStatus', table: 'meter_status', columns: '*', where: meterRows, key: ['meter'], description: 'the latest status message of each meter' },
   { name: 'rejections', table: 'rejections', columns: '*', where: meterRows, key: ['id'], description: 'inputs naming your meters that the relay refused, with their codes' },
   {

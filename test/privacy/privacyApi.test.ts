@@ -65,6 +65,7 @@ privacy('export holds all of the owner’s data and nothing of another household
   assert.is(s.seals!.length, 2);
   assert.is(s.meterIntervals!.length, 2);
   assert.equal(s.rejections!.map((row) => row.code), ['chain_broken']);
+  assert.equal(s.abandonedGaps!.map((row) => [row.meter, row.from_seq, row.to_seq, row.reason]), [[OWNER_METER, 5, 9, 'meter_queue_overflow']], 'only the owner’s abandoned range');
   assert.is(s.marketTrades!.length, 2);
   for (const trade of s.marketTrades!) {
     assert.is(trade.seller, OWNER);
@@ -162,6 +163,7 @@ privacy('a second export after erasure shows the erasure and only what was kept'
   const s = document.sections;
   assert.equal(s.meters, []);
   assert.equal(s.samples, []);
+  assert.equal(s.abandonedGaps, [], 'abandoned ranges name the meter: erased');
   assert.equal(s.meterProfiles, []);
   assert.equal(s.notifications, []);
   assert.equal(s.erasedMeters!.map((row) => row.meter), [OWNER_METER]);

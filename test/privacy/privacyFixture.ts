@@ -94,6 +94,7 @@ async function seedPrivacyData(store: Store): Promise<void> {
       digest: '0x' + 'a'.repeat(63) + String(seq),
     })),
   );
+  await db.execute(sql`INSERT INTO abandoned_gaps (meter, from_seq, to_seq, reason) VALUES (${OWNER_METER}, 5, 9, 'meter_queue_overflow'), (${STRANGER_METER}, 3, 4, 'meter_queue_overflow')`);
   await db.execute(sql`INSERT INTO rejections (topic, meter, seq, code, reason, payload_excerpt, payload_bytes) VALUES
     ('pet/v1/meters/x/sample', ${OWNER_METER}, 99, 'chain_broken', 'prev does not match', '{"seq":99}', 40)`);
   for (const [index, startS] of [SEED_START_S, SEED_START_S + INTERVAL_S].entries()) {

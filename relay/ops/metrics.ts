@@ -1,8 +1,7 @@
 /**
  * The relay's Prometheus metrics (prom-client), in a registry of their own that the web room serves at
- * `/metrics`. Names follow Prometheus conventions: unit suffixes, `_total` for counters. The delivery metrics
- * (`pet_resend_…`, `pet_gaps_…`, `pet_acks_…`, `pet_ack_latency_seconds`, `pet_records_resent_total`) carry the
- * names agreed for end-to-end acknowledgement (ADR 0303).
+ * `/metrics`. Names follow Prometheus conventions: `pet_relay_` prefix, unit suffixes, `_total` for counters.
+ * The delivery metrics (acks, resends, gaps) belong to end-to-end acknowledgement (ADR 0303).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RELAY_CHECK_CODES } from '../verify/rejectionCode.ts';
@@ -51,12 +50,12 @@ export function createRelayMetrics(options: { withProcessMetrics?: boolean } = {
     dbBatchRecords: new Histogram({ name: 'pet_relay_db_batch_records', help: 'Messages per stored batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 5000], registers: [registry] }),
     queueDepth: new Gauge({ name: 'pet_relay_queue_depth', help: 'Messages received and not yet stored', registers: [registry] }),
     recordAgeSeconds: new Histogram({ name: 'pet_relay_record_age_seconds', help: 'Relay clock minus measurement time at arrival (negative: meter clock ahead)', buckets: [-60, -10, -2, 0, 2, 10, 60, 600, 3600, 86400], registers: [registry] }),
-    resendRequests: new Counter({ name: 'pet_resend_requests_total', help: 'resend commands sent to meters for a gap below their newest record', registers: [registry] }),
-    recordsResent: new Counter({ name: 'pet_records_resent_total', help: 'Records received again (duplicates) or late (filling a gap)', registers: [registry] }),
-    gapsOpened: new Counter({ name: 'pet_gaps_opened_total', help: 'Gaps recorded in chain_gaps', registers: [registry] }),
-    gapsClosed: new Counter({ name: 'pet_gaps_closed_total', help: 'Gaps the watermark passed (filled or abandoned)', registers: [registry] }),
-    gapsAbandoned: new Counter({ name: 'pet_gaps_abandoned_total', help: 'Missing ranges recorded as gone for good (the meter no longer holds them)', registers: [registry] }),
-    acksSent: new Counter({ name: 'pet_acks_sent_total', help: 'ack commands published to meters', registers: [registry] }),
-    ackLatencySeconds: new Histogram({ name: 'pet_ack_latency_seconds', help: 'Arrival of the oldest record an ack covers to the publish of that ack', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120], registers: [registry] }),
+    resendRequests: new Counter({ name: 'pet_relay_resend_requests_total', help: 'resend commands sent to meters for a gap below their newest record', registers: [registry] }),
+    recordsResent: new Counter({ name: 'pet_relay_records_resent_total', help: 'Records received again (duplicates) or late (filling a gap)', registers: [registry] }),
+    gapsOpened: new Counter({ name: 'pet_relay_gaps_opened_total', help: 'Gaps recorded in chain_gaps', registers: [registry] }),
+    gapsClosed: new Counter({ name: 'pet_relay_gaps_closed_total', help: 'Gaps the watermark passed (filled or abandoned)', registers: [registry] }),
+    gapsAbandoned: new Counter({ name: 'pet_relay_gaps_abandoned_total', help: 'Missing ranges recorded as gone for good (the meter no longer holds them)', registers: [registry] }),
+    acksSent: new Counter({ name: 'pet_relay_acks_sent_total', help: 'ack commands published to meters', registers: [registry] }),
+    ackLatencySeconds: new Histogram({ name: 'pet_relay_ack_latency_seconds', help: 'Arrival of the oldest record an ack covers to the publish of that ack', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120], registers: [registry] }),
   };
 }

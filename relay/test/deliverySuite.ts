@@ -204,11 +204,11 @@ export function defineDeliverySuite(makeTransport: () => TestTransport): void {
 
   test('every ack published is timed', async (context) => {
     const acksSent = await counter(context.relay.metrics, 'acksSent');
-    const latency = (await context.relay.metrics.ackLatencySeconds.get()).values.find((v) => v.metricName === 'pet_ack_latency_seconds_count')?.value ?? 0;
+    const latency = (await context.relay.metrics.ackLatencySeconds.get()).values.find((v) => v.metricName === 'pet_relay_ack_latency_seconds_count')?.value ?? 0;
     assert.ok(acksSent > 0);
     assert.is(latency, acksSent);
     const text = await context.relay.metrics.registry.metrics();
-    for (const name of ['pet_resend_requests_total', 'pet_records_resent_total', 'pet_gaps_opened_total', 'pet_gaps_closed_total', 'pet_gaps_abandoned_total', 'pet_acks_sent_total', 'pet_ack_latency_seconds_bucket']) {
+    for (const name of ['pet_relay_resend_requests_total', 'pet_relay_records_resent_total', 'pet_relay_gaps_opened_total', 'pet_relay_gaps_closed_total', 'pet_relay_gaps_abandoned_total', 'pet_relay_acks_sent_total', 'pet_relay_ack_latency_seconds_bucket']) {
       assert.match(text, new RegExp(`^${name}`, 'm'), name);
     }
     await Promise.all(context.ackChecks);

@@ -101,7 +101,7 @@ test('queue overflow while offline: the relay records exactly the ranges the met
       assert.is(answer.recordsStored, meter.lastSeq - meter.firstSeq + 1 - meter.dropped);
     }
     assert.equal(problems, [], 'every record the meters still held stored exactly once, nothing they dropped, chains intact, seals signed');
-    assert.is(metrics.pet_gaps_abandoned_total, OVERFLOWING, 'one abandoned range per overflowing meter');
+    assert.is(metrics.pet_relay_gaps_abandoned_total, OVERFLOWING, 'one abandoned range per overflowing meter');
   } finally {
     for (const fleet of fleets) await fleet.stop();
     await rig.dispose();

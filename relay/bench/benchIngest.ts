@@ -8,11 +8,14 @@
  *   - publish → plain MQTT subscriber (the broker leg alone, same messages, same run) for the latency figures.
  * Scenarios: (a) production cadence (samples plus one seal per interval), (b) all-signed traffic, (c) latency
  * at 1 000 records/s from publish to stored and from publish to the owner's WebSocket client (`meter:<address>`
- * channels of 100 registered meters, signed in over the HTTP API; the HTTP server starts only for (c)).
+ * channels of 100 registered meters, signed in over the HTTP API; the HTTP server starts only for (c)),
+ * (d) flush after outage: simulated meters with an hour of buffered readings come online at once; time until every
+ * record is stored and acknowledged, beside the raw pass-through of the same messages (benchFlushAfterOutage.ts).
  *
- * Environment: BENCH_DATABASE_URL, BENCH_MQTT_URL (defaults: the local test services), BENCH_SCALE (1 = default size).
+ * Environment: BENCH_DATABASE_URL, BENCH_MQTT_URL (defaults: the local test services), BENCH_SCALE (1 = default size),
+ * BENCH_CONNECTIONS, BENCH_FLUSH_METERS (default 100 × BENCH_SCALE), BENCH_FLUSH_OFFLINE_S (default 3 600).
+ * `--only flush` (or BENCH_ONLY=flush) runs case (d) alone; `--only ingest` runs (a)–(c) alone.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import mqtt from 'mqtt';
@@ -27,6 +30,9 @@ import { registerMeter } from '../store/queries/registerMeter.ts';
 import { createTestMeter } from '../test/meterChain.ts';
 import { startHttpServer, type RunningHttpServer } from '../web/startHttpServer.ts';
 import { readWebConfig } from '../web/webConfig.ts';
+import { forkBenchChild, timedFlow as timedFlowWithin, type BenchChild } from './benchChild.ts';
+import { fmt, multiple, percentile, ratio } from './benchFigures.ts';
+import { benchFlushAfterOutage } from './benchFlushAfterOutage.ts';
 import type { BenchMessage } from './benchPublisher.ts';
 import type { ProbeMessage } from './benchProbeProcess.ts';
 
@@ -38,73 +44,14 @@ const WINDOW = Math.min(8000, CONNECTIONS * 500); // well under sessions × Mosq
 const run = randomBytes(4).toString('hex');
 const schema = `pet_bench_${run}`;
 
-type Reply = Record<string, unknown>;
+const onlyArgument = process.argv.indexOf('--only');
+const ONLY = (onlyArgument >= 0 ? process.argv[onlyArgument + 1] : process.env.BENCH_ONLY) ?? 'all';
+if (!['all', 'ingest', 'flush'].includes(ONLY)) throw new Error(`--only: expected "ingest" or "flush", got ${JSON.stringify(ONLY)}`);
+const FLUSH_METERS = Number(process.env.BENCH_FLUSH_METERS ?? Math.round(100 * SCALE));
+const FLUSH_OFFLINE_S = Number(process.env.BENCH_FLUSH_OFFLINE_S ?? 3600);
 
-interface BenchChild<Message> {
-  child: ChildProcess;
-  /** Sends `message` and resolves with the first reply holding `key` (rejects on a `failed` reply). */
-  request(message: Message, key: string): Promise<Reply>;
-  send(message: Message): void;
-}
-
-/** Forks a benchmark child (`tsx`) that answers over IPC and says `{ ready: true }` once started. */
-function forkBenchChild<Message>(file: string): Promise<BenchChild<Message>> {
-  const child = fork(new URL(file, import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_MQTT_URL: MQTT_URL } });
-  const waiting = new Map<string, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
-  child.on('message', (reply: Reply) => {
-    for (const [key, { resolve, reject }] of waiting) {
-      if (key in reply || 'failed' in reply) {
-        waiting.delete(key);
-        if ('failed' in reply) reject(new Error(`${file}: ${String(reply.failed)}`));
-        else resolve(reply);
-      }
-    }
-  });
-  const api: BenchChild<Message> = {
-    child,
-    request: (message, key) => new Promise<Reply>((resolve, reject) => {
-      waiting.set(key, { resolve, reject });
-      child.send(message as object);
-    }),
-    send: (message) => void child.send(message as object),
-  };
-  return new Promise((resolve, reject) => {
-    waiting.set('ready', { resolve: () => resolve(api), reject });
-  });
-}
-
-const startPublisher = () => forkBenchChild<BenchMessage>('./benchPublisher.ts');
-
-/** Runs a flow-controlled publish and resolves when `consumedCount()` reaches the number of messages. */
-async function timedFlow(publisher: BenchChild<BenchMessage>, total: number, consumedCount: () => number): Promise<number> {
-  const started = performance.now();
-  const timer = setInterval(() => publisher.send({ cmd: 'consumed', count: consumedCount() }), 10);
-  const published = publisher.request({ cmd: 'go', mode: 'flow', window: WINDOW }, 'published');
-  await new Promise<void>((resolve, reject) => {
-    const deadline = Date.now() + 60_000;
-    const check = setInterval(() => {
-      if (consumedCount() >= total) {
-        clearInterval(check);
-        resolve();
-      } else if (Date.now() > deadline) {
-        clearInterval(check);
-        reject(new Error(`only ${consumedCount()} of ${total} consumed within 60 s`));
-      }
-    }, 2);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(timer);
-  await published;
-  return total / seconds;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const ratio = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
-const multiple = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+const startPublisher = () => forkBenchChild<BenchMessage>('./benchPublisher.ts', { BENCH_MQTT_URL: MQTT_URL });
+const timedFlow = (publisher: BenchChild<BenchMessage>, total: number, consumedCount: () => number) => timedFlowWithin(publisher, total, consumedCount, WINDOW);
 
 async function rawPassThrough(publisher: BenchChild<BenchMessage>, meters: number, intervals: number, samplesPerSeal: number): Promise<number> {
   const prefix = `pet-bench-${run}-raw/`;
@@ -135,20 +82,20 @@ async function rawBatchedInsert(rows: number): Promise<number> {
   return rate;
 }
 
-async function main(): Promise<void> {
-  const benchStarted = performance.now();
+const out = (line: string) => process.stdout.write(line + '\n');
+
+/** Cases (a)–(c) on the machine's Mosquitto and a relay in this process. */
+async function benchIngestCases(): Promise<void> {
   const admin = postgres(DATABASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE SCHEMA "${schema}"`);
   const publisher = await startPublisher();
   let relay: RelayHandle | undefined;
   let http: RunningHttpServer | undefined;
   let probe: BenchChild<ProbeMessage> | undefined;
-  const out = (line: string) => process.stdout.write(line + '\n');
   try {
     const meters = Math.round(400 * SCALE);
     const intervals = 2;
     const samplesPerSeal = 59; // 10 s samples, 10-minute seals: 60 records per interval per meter
-    out(`ingest benchmark — ${cpus().length} cores, Mosquitto ${MQTT_URL}, PostgreSQL schema ${schema}, ${CONNECTIONS} MQTT connections`);
 
     const config = readRelayConfig({
       DATABASE_URL, PET_DB_SCHEMA: schema, MQTT_URL, PET_TOPIC_PREFIX: `pet-bench-${run}/`, PET_RELAY_ID: `pet-bench-${run}`, PET_MQTT_GROUP: `pet-bench-${run}`,
@@ -210,7 +157,7 @@ async function main(): Promise<void> {
     const latency = await publisher.request({ cmd: 'prepare', scenario: 'cadence', meters: latencyMeters, intervals: 1, samplesPerSeal: 49, prefix: config.topicPrefix, meterOffset: latencyOffset }, 'prepared');
     http = await startHttpServer({ config, store: relay.store, events: relay.events, metrics: relay.metrics, logger: relay.logger.child({}, { level: 'error' }), webConfig: readWebConfig({}) });
     await (await fetch(`${http.url}/`)).text(); // the dashboard bundles on start: let that finish before measuring
-    probe = await forkBenchChild<ProbeMessage>('./benchProbeProcess.ts');
+    probe = await forkBenchChild<ProbeMessage>('./benchProbeProcess.ts', { BENCH_MQTT_URL: MQTT_URL });
     const { ownerAddress } = await probe.request({ cmd: 'sign-in', httpUrl: http.url }, 'ownerAddress');
     const addresses = Array.from({ length: latencyMeters }, (_, i) => createTestMeter(latencyOffset + i).address);
     for (const address of addresses) await registerMeter(relay.store.db, { address, zone: `bench-${run}`, ownerAddress: String(ownerAddress) });
@@ -265,7 +212,14 @@ async function main(): Promise<void> {
     await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.end({ timeout: 5 });
   }
-  process.stdout.write(`ingest benchmark done in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s\n`);
+}
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  out(`ingest benchmark — ${cpus().length} cores, Mosquitto ${MQTT_URL}, PostgreSQL schema ${schema}, ${CONNECTIONS} MQTT connections${ONLY === 'all' ? '' : `, only ${ONLY}`}`);
+  if (ONLY !== 'flush') await benchIngestCases();
+  if (ONLY !== 'ingest') await benchFlushAfterOutage({ databaseUrl: DATABASE_URL, run, connections: CONNECTIONS, meters: FLUSH_METERS, offlineS: FLUSH_OFFLINE_S, out });
+  out(`ingest benchmark done in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
 }
 
 await main();

@@ -2,7 +2,8 @@
  * Child process of the ingest benchmark: builds the records of a scenario (valid chains from deterministic test
  * meters), then publishes them at QoS 1 to the broker, either flow-controlled (never more than `window`
  * records ahead of what the parent reports as consumed — Mosquitto drops beyond its queue limit, DESIGN §7)
- * or at a fixed rate. Talks to the parent over IPC: `prepare` answers with each record's digest and its
+ * or at a fixed rate; or publishes messages the parent hands it (`load`: the flush case's real meter records).
+ * Talks to the parent over IPC: `prepare` answers with each record's digest and its
  * `<meter>:<seq>` key (in publish order), `go` in rate mode with each record's publish time (Unix ms from
  * `performance.timeOrigin + performance.now()`, the clock the parent stamps arrivals with).
  */
@@ -13,6 +14,7 @@ import { buildChain, createTestMeter, wireMessage } from '../test/meterChain.ts'
 
 export type BenchMessage =
   | { cmd: 'prepare'; scenario: 'cadence' | 'signed'; meters: number; intervals: number; samplesPerSeal: number; prefix: string; meterOffset: number }
+  | { cmd: 'load'; messages: { topic: string; payload: string }[] }
   | { cmd: 'go'; mode: 'flow'; window: number }
   | { cmd: 'go'; mode: 'rate'; perSecond: number }
   | { cmd: 'consumed'; count: number }
@@ -79,6 +81,10 @@ async function publishRate(perSecond: number): Promise<number[]> {
 const pumpers = new Set<() => void>();
 process.on('message', async (message: BenchMessage) => {
   if (message.cmd === 'prepare') prepare(message);
+  else if (message.cmd === 'load') {
+    messages = message.messages;
+    send({ prepared: messages.length });
+  }
   else if (message.cmd === 'consumed') {
     consumed = message.count;
     for (const pump of pumpers) pump();

@@ -14,7 +14,7 @@ import { checkFleetStored, drainFleet, producedRange, startFlushingFleet } from 
 
 const METERS = 50;
 const OFFLINE_S = 3600;
-const DRAIN_TIMEOUT_MS = 240_000;
+const DRAIN_TIMEOUT_MS = 180_000; // hang guard: a flush takes 40 … 60 s here under load
 
 test('50 meters flush an hour of readings through a dropping broker: all stored exactly once, chains intact, queues empty', async () => {
   const startedMs = Date.now();

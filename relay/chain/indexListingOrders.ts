@@ -3,8 +3,12 @@
  * `standing_orders`, one per meter (DESIGN §5: each household's standing order lives on-chain or comes through the
  * API). An order names an owner and a zone: it applies to that owner's registered meters in the zone whose
  * on-chain id matches. An offer sets the sell side, a bid the buy side; a limit price of 0 means "auto". The
- * order's `maxWhPerInterval` caps the order like a smaller nameplate would (W = Wh × 3600 / interval). A
- * cancelled order clears its side. The events and a cursor are stored, so each log is applied once.
+ * order's `maxWhPerInterval` caps the order like a smaller nameplate would (W = Wh × 3600 / interval). Each order
+ * keeps its window [validFromS, validUntilS): the market uses a side only in intervals the window holds
+ * (`relay/market/buildIntervalOrders.ts`). Every live order of a side is kept (`standing_order_chain_sides`), so
+ * per interval the newest whose window holds it applies and an ended or not yet started newer order does not hide
+ * an older one; the stored side shows the newest. A cancelled order drops out; when none is left, the side is
+ * cleared. The events and a cursor are stored, so each log is applied once.
  */
 import { sql } from 'drizzle-orm';
 import { parseEventLogs, type Address } from 'viem';
@@ -13,7 +17,7 @@ import { zoneIdFromName } from '../../contracts/deploy/zoneId.ts';
 import type { StandingPrice } from '../../shared/forecast/sizeOrder.ts';
 import { insertChainEvents } from '../store/marketQueries/chainEvents.ts';
 import { readChainCursor, writeChainCursor } from '../store/marketQueries/chainCursors.ts';
-import { listStandingOrders, upsertStandingOrder } from '../store/marketQueries/standingOrders.ts';
+import { deleteChainSides, insertChainSide, listChainSides, listStandingOrders, upsertStandingOrder, type StandingSideName, type ValidityWindow } from '../store/marketQueries/standingOrders.ts';
 import { queryRows } from '../store/queryRows.ts';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
 import type { ChainClients } from './chainClients.ts';
@@ -28,6 +32,8 @@ interface ListingOrder {
   side: number;
   maxWhPerInterval: number;
   limitPricePerKWh: bigint;
+  validFromS: number;
+  validUntilS: number;
 }
 
 async function ownedMeters(db: RelayDatabase, owner: string): Promise<{ address: string; zone: string; nameplateW: number }[]> {
@@ -39,19 +45,37 @@ async function ownedMeters(db: RelayDatabase, owner: string): Promise<{ address:
 }
 
 async function applyOrder(db: RelayDatabase, order: ListingOrder, isCancelled: boolean, intervalSeconds: number): Promise<number> {
-  const existing = new Map((await listStandingOrders(db)).map((s) => [s.meter, s.standing]));
+  const existing = new Map((await listStandingOrders(db)).map((s) => [s.meter, s]));
+  const sideName: StandingSideName = order.side === SIDE_OFFER ? 'sell' : 'buy';
   let applied = 0;
   for (const meter of await ownedMeters(db, order.owner)) {
     if (zoneIdFromName(meter.zone) !== order.zone) continue;
-    const current = existing.get(meter.address) ?? { participant: order.owner.toLowerCase(), nameplatePowerW: meter.nameplateW };
-    const price: StandingPrice | undefined = isCancelled ? undefined : order.limitPricePerKWh === 0n ? { kind: 'auto' } : { kind: 'limit', priceMicroPerKWh: Number(order.limitPricePerKWh) };
-    const capW = Math.floor((order.maxWhPerInterval * 3600) / intervalSeconds);
-    const nameplatePowerW = isCancelled ? current.nameplatePowerW : Math.max(1, meter.nameplateW > 0 ? Math.min(meter.nameplateW, capW) : capW);
+    const stored = existing.get(meter.address);
+    const current = stored?.standing ?? { participant: order.owner.toLowerCase(), nameplatePowerW: meter.nameplateW };
+    const windows: { sell?: ValidityWindow | undefined; buy?: ValidityWindow | undefined } = { ...stored?.windows };
     let { sell, buy } = current;
-    if (order.side === SIDE_OFFER) sell = price;
-    else buy = price;
+    let nameplatePowerW = current.nameplatePowerW;
+    if (isCancelled) {
+      // An order no longer on the meter's side (replaced through the API) changes nothing when cancelled.
+      if ((await deleteChainSides(db, meter.address, sideName, order.orderId)) === 0) continue;
+      const [newest] = await listChainSides(db, meter.address, sideName);
+      if (sideName === 'sell') sell = newest?.price;
+      else buy = newest?.price;
+      windows[sideName] = newest?.window;
+    } else {
+      const price: StandingPrice = order.limitPricePerKWh === 0n ? { kind: 'auto' } : { kind: 'limit', priceMicroPerKWh: Number(order.limitPricePerKWh) };
+      const capW = Math.floor((order.maxWhPerInterval * 3600) / intervalSeconds);
+      nameplatePowerW = Math.max(1, meter.nameplateW > 0 ? Math.min(meter.nameplateW, capW) : capW);
+      const window = { validFromS: order.validFromS, validUntilS: order.validUntilS };
+      await insertChainSide(db, meter.address, sideName, { orderId: order.orderId, price, window, nameplatePowerW });
+      // The side shows the newest live order (order ids grow with each placement).
+      const [newest] = await listChainSides(db, meter.address, sideName);
+      if (sideName === 'sell') sell = newest?.price;
+      else buy = newest?.price;
+      windows[sideName] = newest?.window;
+    }
     const next = { participant: order.owner.toLowerCase(), nameplatePowerW, ...(sell ? { sell } : {}), ...(buy ? { buy } : {}) };
-    await upsertStandingOrder(db, meter.address, next, 'chain');
+    await upsertStandingOrder(db, meter.address, next, 'chain', windows);
     applied += 1;
   }
   return applied;
@@ -73,7 +97,16 @@ export async function indexListingOrders(db: RelayDatabase, clients: ChainClient
   for (const log of logs) {
     if (log.eventName === 'OrderPlaced') {
       const args = log.args as unknown as ListingOrder & { orderId: bigint };
-      const order = { orderId: args.orderId, owner: args.owner, zone: args.zone, side: Number(args.side), maxWhPerInterval: Number(args.maxWhPerInterval), limitPricePerKWh: args.limitPricePerKWh };
+      const order = {
+        orderId: args.orderId,
+        owner: args.owner,
+        zone: args.zone,
+        side: Number(args.side),
+        maxWhPerInterval: Number(args.maxWhPerInterval),
+        limitPricePerKWh: args.limitPricePerKWh,
+        validFromS: Number(args.validFromS),
+        validUntilS: Number(args.validUntilS),
+      };
       placed.set(order.orderId, order);
       changed += await applyOrder(db, order, false, intervalSeconds);
     } else if (log.eventName === 'OrderCancelled') {
@@ -92,9 +125,18 @@ export async function indexListingOrders(db: RelayDatabase, clients: ChainClient
 
 async function orderFromChain(clients: ChainClients, listing: Address, orderId: bigint): Promise<ListingOrder | undefined> {
   const [order] = (await clients.publicClient.readContract({ address: listing, abi: energyListingAbi, functionName: 'orderOf', args: [orderId] })) as unknown as [
-    { owner: string; zone: bigint; side: number; maxWhPerInterval: number; limitPricePerKWh: bigint },
+    { owner: string; zone: bigint; side: number; maxWhPerInterval: number; limitPricePerKWh: bigint; validFromS: number; validUntilS: number },
     boolean,
   ];
   if (order.owner === '0x0000000000000000000000000000000000000000') return undefined;
-  return { orderId, owner: order.owner, zone: order.zone, side: Number(order.side), maxWhPerInterval: Number(order.maxWhPerInterval), limitPricePerKWh: order.limitPricePerKWh };
+  return {
+    orderId,
+    owner: order.owner,
+    zone: order.zone,
+    side: Number(order.side),
+    maxWhPerInterval: Number(order.maxWhPerInterval),
+    limitPricePerKWh: order.limitPricePerKWh,
+    validFromS: Number(order.validFromS),
+    validUntilS: Number(order.validUntilS),
+  };
 }

@@ -22,7 +22,31 @@ export const standingOrders = pgTable('standing_orders', {
   nameplateW: integer('nameplate_w').notNull(),
   source: text('source').notNull().default('api'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Each side's validity window (`migrations/0111_standing_order_windows.sql`), half-open; NULL = no bound. */
+  sellValidFromS: u64('sell_valid_from_s'),
+  sellValidUntilS: u64('sell_valid_until_s'),
+  buyValidFromS: u64('buy_valid_from_s'),
+  buyValidUntilS: u64('buy_valid_until_s'),
 });
+
+/**
+ * Live on-chain orders that apply to a meter, per side (`migrations/0111_standing_order_windows.sql`): per interval
+ * the newest one whose window holds the interval sets the side.
+ */
+export const standingOrderChainSides = pgTable(
+  'standing_order_chain_sides',
+  {
+    meter: text('meter').notNull(),
+    side: text('side').notNull(),
+    orderId: numeric('order_id', { precision: 78, scale: 0 }).notNull(),
+    priceKind: text('price_kind').notNull(),
+    priceMicroPerKWh: u64('price_micro_per_kwh'),
+    nameplateW: integer('nameplate_w').notNull(),
+    validFromS: u64('valid_from_s').notNull(),
+    validUntilS: u64('valid_until_s').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.meter, table.side, table.orderId] })],
+);
 
 /** A cleared (zone, interval); its row is the "cleared once" mark. */
 export const marketIntervals = pgTable(

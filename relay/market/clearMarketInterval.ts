@@ -67,7 +67,7 @@ export async function clearMarketInterval(db: RelayDatabase, options: ClearMarke
     const maxIntervals = Math.max(1, Math.round(86_400 / intervalSeconds)) * (options.historyDays ?? 7);
     const sealed = await listSealedIntervals(tx, standing.map((s) => s.meter), startS - maxIntervals * intervalSeconds, startS + intervalSeconds);
     const book = buildIntervalOrders(
-      standing.map((s) => ({ meter: s.meter, standing: s.standing, historyNetWh: denseNetHistoryWh(sealed.get(s.meter) ?? [], startS, intervalSeconds, maxIntervals) })),
+      standing.map((s) => ({ meter: s.meter, standing: s.standing, sides: s.sides, historyNetWh: denseNetHistoryWh(sealed.get(s.meter) ?? [], startS, intervalSeconds, maxIntervals) })),
       startS,
       intervalSeconds,
       options.params,

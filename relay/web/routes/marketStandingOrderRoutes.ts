@@ -8,11 +8,15 @@
  *  - one side's limit, keeping the other side as stored: `{ "side": "sell" | "buy", "limitPriceMicroPerKWh": 120000 }`;
  *  - both sides "auto": `{ "mode": "auto" }`.
  * A household may instead sign its order with its wallet for `EnergyListing` (`signedStandingOrderRoutes.ts`).
+ * A side set on-chain carries its order's validity window (`sellWindow` / `buyWindow`); GET shows, per side, the
+ * order in force now (or, if none is, the next to start), as the market picks it per interval. A PUT sets the
+ * sides it names without a window (always valid) and drops the on-chain orders behind them.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StandingOrder, StandingPrice } from '../../../shared/forecast/sizeOrder.ts';
-import { findStandingOrder } from '../../store/marketQueries/findStandingOrder.ts';
-import { upsertStandingOrder } from '../../store/marketQueries/standingOrders.ts';
+import { sideForInterval } from '../../market/buildIntervalOrders.ts';
+import { findStoredStandingOrder } from '../../store/marketQueries/findStandingOrder.ts';
+import { deleteChainSides, upsertStandingOrder, type StoredStandingOrder, type ValidityWindow, type WindowedSide } from '../../store/marketQueries/standingOrders.ts';
 import type { ApiDependencies } from '../apiDependencies.ts';
 import { MeterParamsSchema } from '../apiSchemas.ts';
 import { httpFailure } from '../httpFailure.ts';
@@ -26,6 +30,12 @@ const StandingPriceSchema = z
   .nullable()
   .openapi('StandingPrice', { description: 'null: this side never trades' });
 
+const ValidityWindowSchema = z
+  .object({ validFromS: z.number().int(), validUntilS: z.number().int() })
+  .openapi('StandingOrderWindow', {
+    description: 'Unix seconds, half-open: the side trades in an interval [startS, endS) only when validFromS ≤ startS and endS ≤ validUntilS',
+  });
+
 const StandingOrderViewSchema = z
   .object({
     meter: z.string(),
@@ -35,6 +45,8 @@ const StandingOrderViewSchema = z
     buy: StandingPriceSchema,
     nameplateW: z.number().int().nullable().openapi({ description: 'caps every order; null only while no order is set and the registration gives none' }),
     isSet: z.boolean().openapi({ description: 'false before the first PUT: nothing is traded for the meter yet, both sides null' }),
+    sellWindow: ValidityWindowSchema.optional().openapi({ description: 'present when the sell side came with a window (an on-chain order); absent = always valid' }),
+    buyWindow: ValidityWindowSchema.optional().openapi({ description: 'present when the buy side came with a window (an on-chain order); absent = always valid' }),
   })
   .openapi('StandingOrder');
 
@@ -98,7 +110,9 @@ type StandingOrderRequest = z.infer<typeof StandingOrderRequestSchema>;
 const fromLimit = (price: number | null): StandingPrice => (price === null ? { kind: 'auto' } : { kind: 'limit', priceMicroPerKWh: price });
 const limitOf = (price: StandingPrice | undefined): number | null => (price?.kind === 'limit' ? price.priceMicroPerKWh : null);
 
-function viewOf(meter: string, standing: StandingOrder) {
+type SideWindows = { sell?: ValidityWindow | undefined; buy?: ValidityWindow | undefined };
+
+function viewOf(meter: string, standing: StandingOrder, windows: SideWindows) {
   return {
     meter,
     minSellPriceMicroPerKWh: limitOf(standing.sell),
@@ -107,7 +121,29 @@ function viewOf(meter: string, standing: StandingOrder) {
     buy: standing.buy ?? null,
     nameplateW: standing.nameplatePowerW,
     isSet: true,
+    ...(standing.sell && windows.sell ? { sellWindow: windows.sell } : {}),
+    ...(standing.buy && windows.buy ? { buyWindow: windows.buy } : {}),
   };
+}
+
+/** The side in force at `nowS`, else the next to start; undefined when every choice has ended. */
+function sideAt(choices: readonly WindowedSide[], nowS: number): WindowedSide | undefined {
+  return sideForInterval(choices, nowS, nowS + 1) ?? choices.find((side) => side.window === undefined || side.window.validUntilS > nowS);
+}
+
+/** What GET shows: each side as the market would pick it now. */
+function shownNow(stored: StoredStandingOrder, nowS: number): { standing: StandingOrder; windows: SideWindows } {
+  const sell = sideAt(stored.sides.sell, nowS);
+  const buy = sideAt(stored.sides.buy, nowS);
+  return {
+    standing: { participant: stored.standing.participant, nameplatePowerW: stored.standing.nameplatePowerW, ...(sell ? { sell: sell.price } : {}), ...(buy ? { buy: buy.price } : {}) },
+    windows: { sell: sell?.window, buy: buy?.window },
+  };
+}
+
+/** The sides a request names (a PUT replaces them, window and on-chain orders included). */
+function namedSides(request: StandingOrderRequest): ('sell' | 'buy')[] {
+  return 'side' in request ? [request.side] : ['sell', 'buy'];
 }
 
 function sidesOf(request: StandingOrderRequest, current: StandingOrder | undefined): Pick<StandingOrder, 'sell' | 'buy'> {
@@ -126,25 +162,33 @@ export function registerMarketStandingOrderRoutes(app: ApiApp, deps: ApiDependen
   app.openapi(getRoute, async (c) => {
     const { address } = c.req.valid('param');
     const { meter } = await requireMeterOwner(c, deps, address);
-    const standing = await findStandingOrder(deps.db, address);
+    const stored = await findStoredStandingOrder(deps.db, address);
     // No order yet is a state, not an error: the dashboard's form opens on it (and a 404 would read as a fault).
-    if (standing === undefined) {
+    if (stored === undefined) {
       return c.json({ meter: address, minSellPriceMicroPerKWh: null, maxBuyPriceMicroPerKWh: null, sell: null, buy: null, nameplateW: meter.nameplateW, isSet: false }, 200);
     }
-    return c.json(viewOf(address, standing), 200);
+    const { standing, windows } = shownNow(stored, Math.floor(deps.now() / 1000));
+    return c.json(viewOf(address, standing, windows), 200);
   });
 
   app.openapi(putRoute, async (c) => {
     const { address } = c.req.valid('param');
     const request = c.req.valid('json');
     const { meter, ownerAddress } = await requireMeterOwner(c, deps, address);
-    const current = await findStandingOrder(deps.db, address);
+    const stored = await findStoredStandingOrder(deps.db, address);
+    const current = stored?.standing;
     const nameplatePowerW = current?.nameplatePowerW ?? meter.nameplateW;
     if (nameplatePowerW === null || nameplatePowerW === undefined) {
       throw httpFailure(409, 'no_nameplate', `meter ${address} has no nameplate power registered (nameplateW); the operator sets it with POST /api/v1/meters`);
     }
     const standing: StandingOrder = { participant: ownerAddress, nameplatePowerW, ...sidesOf(request, current) };
-    await upsertStandingOrder(deps.db, address, standing, 'api');
-    return c.json(viewOf(address, standing), 200);
+    // The side a request does not name keeps its window; the named sides have none.
+    const windows: SideWindows = { ...stored?.windows };
+    for (const side of namedSides(request)) {
+      windows[side] = undefined;
+      await deleteChainSides(deps.db, address, side);
+    }
+    await upsertStandingOrder(deps.db, address, standing, 'api', windows);
+    return c.json(viewOf(address, standing, windows), 200);
   });
 }

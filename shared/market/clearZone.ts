@@ -13,6 +13,7 @@
  */
 import { amountMicroFloor } from './tradeAmount.ts';
 import { TradeAmountCache } from './tradeAmountCache.ts';
+import { chunkBits, chunkLength, joinChunks, newChunks } from './chunkedArray.ts';
 import { readBookColumns, readOrderColumns } from './bookColumns.ts';
 import type { ClearingPriceRule } from './clearingPriceRule.ts';
 import { clearBookColumns, type ZoneClearingColumns } from './clearZoneColumns.ts';
@@ -144,21 +145,22 @@ function gatherTradedOrders(cleared: ZoneClearingColumns, arena: ScratchArena): 
   return traded;
 }
 
-/** One trade object per pair, in pairing order. */
+/** One trade object per pair, in pairing order (built in chunks: `chunkedArray.ts`). */
 function tradesOf(cleared: ZoneClearingColumns, priceMicroPerKWh: number, zoneId: string, arena: ScratchArena): Trade[] {
   const { sellOrderIds, sellers, sellerFeesMicroPerKWh, buyOrderIds, buyers, buyerFeesMicroPerKWh } = gatherTradedOrders(cleared, arena);
   const pairs = cleared.pairs;
   const count = pairs.count;
-  const trades = new Array<Trade>(count);
+  const chunks = newChunks<Trade>(count);
   // An array lookup per trade when the energies are small next to the number of trades (always, for Wh lots).
   const amounts = new TradeAmountCache(priceMicroPerKWh, cleared.maxTradeWh <= 4 * count + 4096 ? cleared.maxTradeWh : 0);
   for (let k = 0; k < count; k += 1) {
+    const chunk = chunks[k >>> chunkBits] as Trade[];
     const s = pairs.sellPosition[k] as number;
     const b = pairs.buyPosition[k] as number;
     const energyWh = smallInteger(pairs.energyWh[k] as number);
     const sellerFeeMicroPerKWh = smallInteger(sellerFeesMicroPerKWh[s] as number);
     const buyerFeeMicroPerKWh = smallInteger(buyerFeesMicroPerKWh[b] as number);
-    trades[k] = {
+    chunk[k & (chunkLength - 1)] = {
       zoneId,
       sellOrderId: sellOrderIds[s] as string,
       buyOrderId: buyOrderIds[b] as string,
@@ -173,7 +175,7 @@ function tradesOf(cleared: ZoneClearingColumns, priceMicroPerKWh: number, zoneId
       buyerFeeMicro: buyerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, buyerFeeMicroPerKWh),
     };
   }
-  return trades;
+  return joinChunks(chunks);
 }
 
 /**
@@ -219,31 +221,31 @@ function remainderSlotsOf(cleared: ZoneClearingColumns, arena: ScratchArena): Re
  */
 function remainderEntriesOf(entries: readonly BookEntry[], cleared: ZoneClearingColumns, arena: ScratchArena): BookEntry[] {
   const { count, slotOf, leftWhBySlot } = remainderSlotsOf(cleared, arena);
-  const remainders = new Array<BookEntry>(count);
+  const chunks = newChunks<BookEntry>(count);
   for (let i = 0; i < slotOf.length; i += 1) {
     const slot = (slotOf[i] as number) - 1;
     if (slot < 0) continue;
     const entry = entries[i] as BookEntry;
     const leftWh = leftWhBySlot[slot] as number;
     // Netting and trading only ever lower the energy: all of it left means neither touched the entry.
-    remainders[slot] = leftWh === entry.energyWh ? entry : { ...entry, energyWh: smallInteger(leftWh) };
+    (chunks[slot >>> chunkBits] as BookEntry[])[slot & (chunkLength - 1)] = leftWh === entry.energyWh ? entry : { ...entry, energyWh: smallInteger(leftWh) };
   }
-  return remainders;
+  return joinChunks(chunks);
 }
 
 /** As `remainderEntriesOf` for fresh orders: each remainder is the order's book entry with the energy left. */
 function remainderOrdersOf(orders: readonly Order[], cleared: ZoneClearingColumns, arena: ScratchArena): BookEntry[] {
   const { count, slotOf, leftWhBySlot, limitBySlot } = remainderSlotsOf(cleared, arena);
-  const remainders = new Array<BookEntry>(count);
+  const chunks = newChunks<BookEntry>(count);
   for (let i = 0; i < slotOf.length; i += 1) {
     const slot = (slotOf[i] as number) - 1;
     if (slot < 0) continue;
-    remainders[slot] = {
+    (chunks[slot >>> chunkBits] as BookEntry[])[slot & (chunkLength - 1)] = {
       order: orders[i] as Order,
       energyWh: smallInteger(leftWhBySlot[slot] as number),
       limitMicroPerKWh: smallInteger(limitBySlot[slot] as number),
       feeMicroPerKWh: 0,
     };
   }
-  return remainders;
+  return joinChunks(chunks);
 }

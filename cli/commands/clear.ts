@@ -6,10 +6,9 @@
  */
 import { ConfigError } from '../../shared/config/configError.ts';
 import { parseTradingParameters } from '../../shared/config/tradingParameters.ts';
-import { clearZone } from '../../shared/market/clearZone.ts';
+import { clearOrders } from '../../shared/market/clearZone.ts';
 import { clearingPriceRules, type ClearingPriceRule } from '../../shared/market/clearingPriceRule.ts';
 import { MarketError } from '../../shared/market/marketError.ts';
-import { bookEntryOf } from '../../shared/market/order.ts';
 import { parseOrders } from '../../shared/market/parseOrders.ts';
 
 export const summary = 'clear one zone interval: orders as JSON on stdin → clearing price and trades as JSON';
@@ -79,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
       ? (input as { orders: unknown }).orders
       : input;
     const orders = parseOrders(orderList);
-    const result = clearZone(orders.map(bookEntryOf), { zoneId, rule, minimumTradeThresholdWh: params.minimumTradeThresholdWh });
+    const result = clearOrders(orders, { zoneId, rule, minimumTradeThresholdWh: params.minimumTradeThresholdWh });
     const output = {
       zoneId,
       rule,

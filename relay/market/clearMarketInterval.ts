@@ -7,8 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { TradingParameters } from '../../shared/config/tradingParameters.ts';
 import type { ClearingPriceRule } from '../../shared/market/clearingPriceRule.ts';
-import { clearZone } from '../../shared/market/clearZone.ts';
-import { bookEntryOf } from '../../shared/market/order.ts';
+import { clearOrders } from '../../shared/market/clearZone.ts';
 import type { Trade } from '../../shared/market/trade.ts';
 import { listSealedIntervals } from '../store/marketQueries/sealedIntervals.ts';
 import { listStandingOrders } from '../store/marketQueries/standingOrders.ts';
@@ -72,7 +71,7 @@ export async function clearMarketInterval(db: RelayDatabase, options: ClearMarke
       intervalSeconds,
       options.params,
     );
-    const clearing = clearZone(book.orders.map((o) => bookEntryOf(o.order)), {
+    const clearing = clearOrders(book.orders.map((o) => o.order), {
       zoneId: zone,
       rule: options.rule ?? 'default',
       minimumTradeThresholdWh: options.params.minimumTradeThresholdWh,

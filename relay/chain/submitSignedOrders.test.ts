@@ -235,7 +235,7 @@ flow('an order the contract refuses is failed with its code and left out; the re
   assert.is(await nonceOf(world, strangerAccount.address), 1n, 'the refused order used no nonce');
 });
 
-flow('a signed cancel is sent with cancelSignedOrder; the indexer clears the side', async (world) => {
+flow('a signed cancel is sent with cancelSignedOrder; the indexer drops it and the owner’s older live offer applies again', async (world) => {
   await world.market.runRound(); // index what the direct submitter rounds placed
   const standing = await standingOrder(world, METER_A, world.tokenA);
   assert.equal(standing.sell, { kind: 'limit', priceMicroPerKWh: 170_000 });
@@ -250,7 +250,8 @@ flow('a signed cancel is sent with cancelSignedOrder; the indexer clears the sid
   assert.is(cancelled.status, 'confirmed');
   const tx = await world.chain.clients.publicClient.getTransaction({ hash: cancelled.txHash! });
   assert.is(decodeFunctionData({ abi: energyListingAbi, data: tx.input }).functionName, 'cancelSignedOrder');
-  assert.is((await standingOrder(world, METER_A, world.tokenA)).sell, null, 'the cancelled offer no longer sells');
+  // Orders are never edited on-chain: the offer signed before (0.16) is still live, and takes over again.
+  assert.equal((await standingOrder(world, METER_A, world.tokenA)).sell, { kind: 'limit', priceMicroPerKWh: 160_000 }, 'the cancelled offer no longer sells');
 });
 
 flow('a chain that does not answer: queued orders wait with backoff, none is failed', async (world) => {

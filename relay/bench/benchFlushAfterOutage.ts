@@ -104,9 +104,12 @@ export async function benchFlushAfterOutage(options: FlushBenchOptions): Promise
     fleet.send({ cmd: 'start', meters: options.meters, offlineS: options.offlineS, brokerUrl: broker.url, keysSeed: `pet-bench-${run}`, backoffMaxS: BACKOFF_MAX_S });
     const online = (await withTimeout(onlineReply, FLUSH_TIMEOUT_MS, 'the fleet online', () => 'offline phase')).online as { atMs: number; records: number; dropped: number; offlineRealMs: number };
     backlog = online.records;
+    const relayCpuAtOnline = process.cpuUsage();
     if (stored >= backlog) allStoredAtMs = performance.timeOrigin + performance.now();
-    const flushed = (await withTimeout(flushedReply, FLUSH_TIMEOUT_MS, 'every meter queue empty', () => `${stored} of ${backlog} stored`)).flushed as { atMs: number; signedSeals: number; published: number; connects: number };
+    const flushed = (await withTimeout(flushedReply, FLUSH_TIMEOUT_MS, 'every meter queue empty', () => `${stored} of ${backlog} stored`)).flushed as { atMs: number; cpuMs: number; signedSeals: number; published: number; connects: number };
+    const relayCpu = process.cpuUsage(relayCpuAtOnline);
     const flushS = (flushed.atMs - online.atMs) / 1000;
+    const busy = (cpuMs: number) => `${((cpuMs / 1000 / flushS) * 100).toFixed(0)} %`;
     const storedS = ((allStoredAtMs ?? flushed.atMs) - online.atMs) / 1000;
     const counter = async (metric: { get(): Promise<{ values: { value: number; metricName?: string }[] }> }, suffix = '') =>
       (await metric.get()).values.filter((v) => suffix === '' || v.metricName?.endsWith(suffix)).reduce((sum, v) => sum + v.value, 0);
@@ -122,10 +125,12 @@ export async function benchFlushAfterOutage(options: FlushBenchOptions): Promise
     await relay.stop();
     relay = undefined;
 
-    const storedRows = Number((await sql`SELECT (SELECT count(*) FROM samples) + (SELECT count(*) FROM seals) AS n`)[0]!.n);
+    const counts = (await sql`SELECT (SELECT count(*) FROM samples) AS samples, (SELECT count(*) FROM seals) AS seals`)[0]!;
+    const sealRows = Number(counts.seals);
+    const storedRows = Number(counts.samples) + sealRows;
     const flushRate = backlog / flushS;
     out(
-      `(d) flush after outage: ${fmt(options.meters)} meters × ${fmt(options.offlineS)} s offline = ${fmt(backlog)} buffered records (firmware signs the ${fmt(flushed.signedSeals)} seals as they go out; ` +
+      `(d) flush after outage: ${fmt(options.meters)} meters × ${fmt(options.offlineS)} s offline = ${fmt(backlog)} buffered records (${fmt(sealRows)} seals, signed by the firmware as they go out: ${fmt(flushed.signedSeals)} signatures; ` +
         `offline phase ${(online.offlineRealMs / 1000).toFixed(1)} s real; reconnect backoff ≤ ${BACKOFF_MAX_S} s), own Mosquitto with stock limits`,
     );
     out(`    stored and acknowledged, every meter queue empty, after ${flushS.toFixed(1)} s = ${fmt(flushRate)} records/s; all stored after ${storedS.toFixed(1)} s; ${fmt(storedRows)} rows for ${fmt(backlog)} records`);
@@ -133,6 +138,7 @@ export async function benchFlushAfterOutage(options: FlushBenchOptions): Promise
       `    meters published ${fmt(flushed.published)} messages (${fmt(flushed.published - backlog)} beyond the records: retransmissions and statuses); relay: ${fmt(acksSent)} acks (mean ${ackLatencyMeanMs.toFixed(0)} ms from arrival), ` +
         `${fmt(resendRequests)} resend requests, ${fmt(recordsResent)} records resent or late, ${fmt(gapsOpened)} gaps opened; broker drop episodes: ${brokerDrops}`,
     );
+    out(`    CPU during the flush, of one core: meters' process ${busy(flushed.cpuMs)}, relay's process ${busy((relayCpu.user + relayCpu.system) / 1000)} (plus its verify workers, PostgreSQL and Mosquitto)`);
 
     const rawPrefix = `pet-bench-flush-raw-${run}/`;
     const messages = await readWireMessages(sql, rawPrefix);

@@ -11,7 +11,7 @@ import { netSelfTradesInColumns, type NettedVolume } from './netSelfTrades.ts';
 import type { BookEntry } from './order.ts';
 import { pairFills, type FillPairs } from './pairFills.ts';
 import { ScratchArena } from './scratchArena.ts';
-import { sortByPriority, type SortedSide } from './sortBook.ts';
+import { sortBook, type SortedSide } from './sortBook.ts';
 
 /** One zone's auction as columns. Positions are priority positions in `offerSide` / `bidSide`. */
 export interface ZoneClearingColumns {
@@ -71,8 +71,7 @@ export function clearZoneColumns(entries: readonly BookEntry[], rule: ClearingPr
 /** The auction over a book already read into columns (`bookColumns.ts`); lowers `columns.energiesWh` when netting. */
 export function clearBookColumns(columns: BookColumns, rule: ClearingPriceRule, thresholdWh: number, arena: ScratchArena): ZoneClearingColumns {
   const netted = netSelfTradesInColumns(columns, arena);
-  const offerSide = sortByPriority(columns, true, arena);
-  const bidSide = sortByPriority(columns, false, arena);
+  const { offers: offerSide, bids: bidSide } = sortBook(columns, arena);
 
   let quantityWh = crossingQuantityWh(offerSide, bidSide, thresholdWh);
   let offerFill = fillSide(offerSide, quantityWh, thresholdWh, arena);
@@ -84,23 +83,14 @@ export function clearBookColumns(columns: BookColumns, rule: ClearingPriceRule, 
   }
 
   const pairs = pairFills(offerFill.fillsWh, bidFill.fillsWh, thresholdWh, arena);
-  const soldWh = arena.f64Zeroed(offerSide.order.length);
-  const boughtWh = arena.f64Zeroed(bidSide.order.length);
-  let marginalOffer = -Infinity;
-  let marginalBid = Infinity;
-  let clearedWh = 0;
-  let maxTradeWh = 0;
-  for (let k = 0; k < pairs.count; k += 1) {
-    const sellPosition = pairs.sellPosition[k] as number;
-    const buyPosition = pairs.buyPosition[k] as number;
-    const energyWh = pairs.energyWh[k] as number;
-    soldWh[sellPosition] = (soldWh[sellPosition] as number) + energyWh;
-    boughtWh[buyPosition] = (boughtWh[buyPosition] as number) + energyWh;
-    marginalOffer = Math.max(marginalOffer, offerSide.limitsMicroPerKWh[sellPosition] as number);
-    marginalBid = Math.min(marginalBid, bidSide.limitsMicroPerKWh[buyPosition] as number);
-    clearedWh += energyWh;
-    if (energyWh > maxTradeWh) maxTradeWh = energyWh;
-  }
-  const priceMicroPerKWh = pairs.count === 0 ? null : clearingPriceFor(rule, marginalOffer, marginalBid);
+  // Step 7: the marginal orders that traded are the last pair's: positions only grow along the pairs, and each side
+  // is sorted best first, so the last seller has the highest accepted offer limit and the last buyer the lowest bid.
+  const last = pairs.count - 1;
+  const priceMicroPerKWh = pairs.count === 0 ? null : clearingPriceFor(
+    rule,
+    offerSide.limitsMicroPerKWh[pairs.sellPosition[last] as number] as number,
+    bidSide.limitsMicroPerKWh[pairs.buyPosition[last] as number] as number,
+  );
+  const { soldWh, boughtWh, pairedWh: clearedWh, maxPairWh: maxTradeWh } = pairs;
   return { columns, offerSide, bidSide, pairs, soldWh, boughtWh, clearingPriceMicroPerKWh: priceMicroPerKWh, clearedWh, netted, maxTradeWh };
 }

@@ -25,32 +25,33 @@ export function fillSide(side: SortedSide, quantityWh: number, thresholdWh: numb
   let allocatedWh = 0;
   let k = 0;
   while (k < n && allocatedWh < quantityWh) {
+    // One pass over the level: its eligible orders are filled in full while their energy is summed; only the
+    // marginal level (more than what is left to allocate) is then overwritten with its pro-rata shares.
     const limit = limits[k] as number;
     let end = k;
     let levelWh = 0;
     while (end < n && limits[end] === limit) {
       const energyWh = energies[end] as number;
-      if (energyWh >= thresholdWh) levelWh += energyWh;
+      if (energyWh >= thresholdWh) {
+        levelWh += energyWh;
+        fillsWh[end] = energyWh;
+      }
       end += 1;
     }
     const leftWh = quantityWh - allocatedWh;
     if (levelWh <= leftWh) {
-      for (let p = k; p < end; p += 1) {
-        const energyWh = energies[p] as number;
-        if (energyWh >= thresholdWh) fillsWh[p] = energyWh;
-      }
       allocatedWh += levelWh;
-    } else {
-      const members: number[] = [];
-      for (let p = k; p < end; p += 1) if ((energies[p] as number) >= thresholdWh) members.push(p);
-      const shares = rationLevel(members.map((p) => energies[p] as number), leftWh, thresholdWh);
-      members.forEach((p, m) => {
-        fillsWh[p] = shares[m] as number;
-        allocatedWh += shares[m] as number;
-      });
-      break;
+      k = end;
+      continue;
     }
-    k = end;
+    const members: number[] = [];
+    for (let p = k; p < end; p += 1) if ((energies[p] as number) >= thresholdWh) members.push(p);
+    const shares = rationLevel(members.map((p) => energies[p] as number), leftWh, thresholdWh);
+    members.forEach((p, m) => {
+      fillsWh[p] = shares[m] as number;
+      allocatedWh += shares[m] as number;
+    });
+    break;
   }
   return { fillsWh, allocatedWh };
 }

@@ -16,6 +16,13 @@ export interface FillPairs {
   readonly sellPosition: Uint32Array;
   readonly buyPosition: Uint32Array;
   readonly energyWh: Float64Array;
+  /** Energy sold / bought at each priority position (Σ of its pairs; below its fill when a piece was dropped). */
+  readonly soldWh: Float64Array;
+  readonly boughtWh: Float64Array;
+  /** Σ of the pairs' energies. */
+  readonly pairedWh: number;
+  /** The largest pair's energy (0 without pairs). */
+  readonly maxPairWh: number;
 }
 
 /**
@@ -30,6 +37,10 @@ export function pairFills(sellFillsWh: Float64Array, buyFillsWh: Float64Array, t
   const sellPosition = arena.u32(capacity);
   const buyPosition = arena.u32(capacity);
   const energyWh = arena.f64(capacity);
+  const soldWh = arena.f64Zeroed(sellFillsWh.length);
+  const boughtWh = arena.f64Zeroed(buyFillsWh.length);
+  let pairedWh = 0;
+  let maxPairWh = 0;
   let count = 0;
   let s = 0;
   let b = 0;
@@ -38,13 +49,17 @@ export function pairFills(sellFillsWh: Float64Array, buyFillsWh: Float64Array, t
   for (;;) {
     while (sellLeftWh === 0 && s < sellFillsWh.length) sellLeftWh = sellFillsWh[s++] as number;
     while (buyLeftWh === 0 && b < buyFillsWh.length) buyLeftWh = buyFillsWh[b++] as number;
-    if (sellLeftWh === 0 || buyLeftWh === 0) return { count, sellPosition, buyPosition, energyWh };
+    if (sellLeftWh === 0 || buyLeftWh === 0) return { count, sellPosition, buyPosition, energyWh, soldWh, boughtWh, pairedWh, maxPairWh };
     const pieceWh = Math.min(sellLeftWh, buyLeftWh);
     if (pieceWh >= thresholdWh) {
       sellPosition[count] = s - 1;
       buyPosition[count] = b - 1;
       energyWh[count] = pieceWh;
       count += 1;
+      soldWh[s - 1] = (soldWh[s - 1] as number) + pieceWh;
+      boughtWh[b - 1] = (boughtWh[b - 1] as number) + pieceWh;
+      pairedWh += pieceWh;
+      if (pieceWh > maxPairWh) maxPairWh = pieceWh;
     }
     sellLeftWh -= pieceWh;
     buyLeftWh -= pieceWh;

@@ -30,6 +30,14 @@ export interface BookColumns {
   /** False when every fee is 0 (fresh orders): the trades then need not read the fee column. */
   readonly hasFees: boolean;
   readonly sellCount: number;
+  /** Lowest and highest limit of the offers and of the bids (±Infinity when a side is empty), for the sort. */
+  readonly sellLimitRange: LimitRange;
+  readonly bidLimitRange: LimitRange;
+}
+
+export interface LimitRange {
+  readonly min: number;
+  readonly max: number;
 }
 
 /**
@@ -51,6 +59,10 @@ export function readBookColumns(entries: readonly BookEntry[], arena: ScratchAre
   const participants = new Array<string>(n);
   let sellCount = 0;
   let hasFees = false;
+  let sellMin = Infinity;
+  let sellMax = -Infinity;
+  let bidMin = Infinity;
+  let bidMax = -Infinity;
   for (let i = 0; i < n; i += 1) {
     const entry = entries[i] as BookEntry;
     const order = entry.order;
@@ -61,13 +73,24 @@ export function readBookColumns(entries: readonly BookEntry[], arena: ScratchAre
     feesMicroPerKWh[i] = feeMicroPerKWh;
     if (feeMicroPerKWh !== 0) hasFees = true;
     const side = order.side;
-    if (side === 'sell') sellCount += 1;
-    else sides[i] = side === 'buy' ? 1 : 2; // buySide : otherSide (literals: an imported binding costs a getter call under some loaders)
-    limitsMicroPerKWh[i] = entry.limitMicroPerKWh;
+    const limit = entry.limitMicroPerKWh;
+    if (side === 'sell') {
+      sellCount += 1;
+      if (limit < sellMin) sellMin = limit;
+      if (limit > sellMax) sellMax = limit;
+    } else {
+      sides[i] = side === 'buy' ? 1 : 2; // buySide : otherSide (literals: an imported binding costs a getter call under some loaders)
+      if (limit < bidMin) bidMin = limit;
+      if (limit > bidMax) bidMax = limit;
+    }
+    limitsMicroPerKWh[i] = limit;
     energiesWh[i] = entry.energyWh;
     participantHashes[i] = participantHash(participant);
   }
-  return { sides, limitsMicroPerKWh, energiesWh, participantHashes, ids, participants, feesMicroPerKWh, hasFees, sellCount };
+  return {
+    sides, limitsMicroPerKWh, energiesWh, participantHashes, ids, participants, feesMicroPerKWh, hasFees, sellCount,
+    sellLimitRange: { min: sellMin, max: sellMax }, bidLimitRange: { min: bidMin, max: bidMax },
+  };
 }
 
 /**
@@ -84,17 +107,32 @@ export function readOrderColumns(orders: readonly Order[], arena: ScratchArena):
   const ids = new Array<string>(n);
   const participants = new Array<string>(n);
   let sellCount = 0;
+  let sellMin = Infinity;
+  let sellMax = -Infinity;
+  let bidMin = Infinity;
+  let bidMax = -Infinity;
   for (let i = 0; i < n; i += 1) {
     const order = orders[i] as Order;
     const participant = order.participant;
     ids[i] = order.id;
     participants[i] = participant;
     const side = order.side;
-    if (side === 'sell') sellCount += 1;
-    else sides[i] = side === 'buy' ? 1 : 2; // buySide : otherSide
-    limitsMicroPerKWh[i] = order.limitPriceMicroPerKWh;
+    const limit = order.limitPriceMicroPerKWh;
+    if (side === 'sell') {
+      sellCount += 1;
+      if (limit < sellMin) sellMin = limit;
+      if (limit > sellMax) sellMax = limit;
+    } else {
+      sides[i] = side === 'buy' ? 1 : 2; // buySide : otherSide
+      if (limit < bidMin) bidMin = limit;
+      if (limit > bidMax) bidMax = limit;
+    }
+    limitsMicroPerKWh[i] = limit;
     energiesWh[i] = order.energyWh;
     participantHashes[i] = participantHash(participant);
   }
-  return { sides, limitsMicroPerKWh, energiesWh, participantHashes, ids, participants, feesMicroPerKWh, hasFees: false, sellCount };
+  return {
+    sides, limitsMicroPerKWh, energiesWh, participantHashes, ids, participants, feesMicroPerKWh, hasFees: false, sellCount,
+    sellLimitRange: { min: sellMin, max: sellMax }, bidLimitRange: { min: bidMin, max: bidMax },
+  };
 }

@@ -169,6 +169,13 @@ export function sortByPriority(columns: BookColumns, isSell: boolean, arena: Scr
     }
     for (let k = 0; k < m; k += 1) limitsMicroPerKWh[k] = limits[order[k] as number] as number;
   }
+  return finishSide(columns, order, limitsMicroPerKWh, arena);
+}
+
+/** Orders the runs of equal limits by id and copies the energies into priority order. */
+function finishSide(columns: BookColumns, order: Uint32Array, limitsMicroPerKWh: Float64Array, arena: ScratchArena): SortedSide {
+  const m = order.length;
+  const energies = columns.energiesWh;
   const energiesWh = arena.f64(m);
   let runStart = 0;
   for (let k = 1; k <= m; k += 1) {
@@ -178,4 +185,75 @@ export function sortByPriority(columns: BookColumns, isSell: boolean, arena: Scr
   }
   for (let k = 0; k < m; k += 1) energiesWh[k] = energies[order[k] as number] as number;
   return { order, limitsMicroPerKWh, energiesWh };
+}
+
+/** Both sides of a book in priority order. */
+export interface BookSides {
+  readonly offers: SortedSide;
+  readonly bids: SortedSide;
+}
+
+/**
+ * Both sides of the book in priority order (as `sortByPriority` each). A large book is read once for both: one pass
+ * over the columns selects the entries with energy left and notes each one's rank — its limit above the lowest
+ * offer limit, or below the highest bid limit (`columns.sellLimitRange`, `bidLimitRange`) — and each side is then
+ * radix-sorted by rank. A book where that does not apply (a small side, limits that are not integers or span
+ * 2^32 or more) sorts each side on its own.
+ *
+ * @example sortBook(columns, arena).offers.order // Uint32Array [cheapest offer's index, …]
+ */
+export function sortBook(columns: BookColumns, arena: ScratchArena): BookSides {
+  const { sides, limitsMicroPerKWh: limits, energiesWh: energies, sellCount, sellLimitRange, bidLimitRange } = columns;
+  const n = sides.length;
+  const bidCount = n - sellCount;
+  const sellBase = sellLimitRange.min;
+  const bidBase = bidLimitRange.max;
+  const sellRange = sellLimitRange.max - sellBase;
+  const bidRange = bidBase - bidLimitRange.min;
+  if (sellCount < radixMinimumLength || bidCount < radixMinimumLength || !(sellRange < 2 ** 32 && bidRange < 2 ** 32)) {
+    return { offers: sortByPriority(columns, true, arena), bids: sortByPriority(columns, false, arena) };
+  }
+  const sell = sellSide; // a local copy: hot loops should not read imported bindings
+  const sellOrder = arena.u32(sellCount);
+  const sellRanks = arena.u32(sellCount);
+  const bidOrder = arena.u32(bidCount);
+  const bidRanks = arena.u32(bidCount);
+  let sellM = 0;
+  let bidM = 0;
+  // A rank that is not a whole number below 2^32 (a fractional or NaN limit) sends the book to the general path.
+  let ranked = true;
+  for (let i = 0; i < n; i += 1) {
+    if (!((energies[i] as number) > 0)) continue;
+    const limit = limits[i] as number;
+    if (sides[i] === sell) {
+      const rank = limit - sellBase;
+      if (rank >>> 0 !== rank) ranked = false;
+      sellRanks[sellM] = rank;
+      sellOrder[sellM] = i;
+      sellM += 1;
+    } else {
+      const rank = bidBase - limit;
+      if (rank >>> 0 !== rank) ranked = false;
+      bidRanks[bidM] = rank;
+      bidOrder[bidM] = i;
+      bidM += 1;
+    }
+  }
+  if (!ranked || sellM < radixMinimumLength || bidM < radixMinimumLength) {
+    return { offers: sortByPriority(columns, true, arena), bids: sortByPriority(columns, false, arena) };
+  }
+  return {
+    offers: radixSide(columns, sellOrder.subarray(0, sellM), sellRanks.subarray(0, sellM), sellRange, sellBase, 1, arena),
+    bids: radixSide(columns, bidOrder.subarray(0, bidM), bidRanks.subarray(0, bidM), bidRange, bidBase, -1, arena),
+  };
+}
+
+/** One side radix-sorted by rank; its limit at each position is `base + direction · rank`. */
+function radixSide(columns: BookColumns, selected: Uint32Array, ranks: Uint32Array, range: number, base: number, direction: number, arena: ScratchArena): SortedSide {
+  const m = selected.length;
+  const sorted = radixSortByKey(ranks, selected, range === 0 ? 1 : 32 - Math.clz32(range), arena);
+  const sortedRanks = sorted.keys;
+  const limitsMicroPerKWh = arena.f64(m);
+  for (let k = 0; k < m; k += 1) limitsMicroPerKWh[k] = base + direction * (sortedRanks[k] as number);
+  return finishSide(columns, sorted.values, limitsMicroPerKWh, arena);
 }

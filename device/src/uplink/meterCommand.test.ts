@@ -34,4 +34,10 @@ test('an ack without a well-formed digest is refused: it could drop records nobo
   assert.match(parseMeterCommand('{"cmd":"ack","uptoSeq":3,"digest":42}') as string, /digest/);
 });
 
+test('a missing field is named as missing, not shown as null (Espruino stringifies undefined as "null")', () => {
+  assert.is(parseMeterCommand('{"cmd":"ack","uptoSeq":3}'), 'cmd: expected digest as 64 hex digits in an ack, got nothing');
+  assert.is(parseMeterCommand('{"cmd":"ack","uptoSeq":3,"digest":null}'), 'cmd: expected digest as 64 hex digits in an ack, got null');
+  assert.is(parseMeterCommand('{"timeS":5}'), 'cmd: expected "time", "resend", "ack" or "market", got nothing');
+});
+
 test.run();

@@ -27,6 +27,15 @@ export function normalizedDigest(text: unknown): string | undefined {
   return '0x' + digits.toLowerCase();
 }
 
+/**
+ * A received value for a problem text, at most 80 characters. A missing field is named as such: Espruino's
+ * `JSON.stringify(undefined)` gives the string "null" (V8 gives undefined), which would read as an explicit null.
+ */
+function shownValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  return String(JSON.stringify(value)).substring(0, 80);
+}
+
 /** Parses a command payload; returns a problem text for anything else. */
 export function parseMeterCommand(payload: string): MeterCommand | string {
   let parsed: any;
@@ -38,11 +47,11 @@ export function parseMeterCommand(payload: string): MeterCommand | string {
   if (parsed === null || typeof parsed !== 'object') return 'cmd: expected a JSON object';
   if (parsed.cmd === 'market') return { cmd: 'market', value: 0, digest: '' };
   const field = parsed.cmd === 'time' ? 'timeS' : parsed.cmd === 'resend' ? 'fromSeq' : parsed.cmd === 'ack' ? 'uptoSeq' : undefined;
-  if (field === undefined) return 'cmd: expected "time", "resend", "ack" or "market", got ' + JSON.stringify(parsed.cmd);
+  if (field === undefined) return 'cmd: expected "time", "resend", "ack" or "market", got ' + shownValue(parsed.cmd);
   const value = parsed[field];
   if (typeof value !== 'number' || value < 0 || Math.floor(value) !== value) return 'cmd: expected ' + field + ' as a non-negative integer';
   if (parsed.cmd !== 'ack') return { cmd: parsed.cmd, value, digest: '' };
   const digest = normalizedDigest(parsed.digest);
-  if (digest === undefined) return 'cmd: expected digest as 64 hex digits in an ack, got ' + String(JSON.stringify(parsed.digest)).substring(0, 80);
+  if (digest === undefined) return 'cmd: expected digest as 64 hex digits in an ack, got ' + shownValue(parsed.digest);
   return { cmd: 'ack', value, digest };
 }

@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createDeliveryRig } from './deliveryRig.ts';
-import { checkFleetStored, drainFleet, producedRange, startFlushingFleet, waitForStored } from './fleetFlush.ts';
+import { checkFleetStored, drainFleet, producedRange, startFlushingFleet, storedRecordCount, waitForStored } from './fleetFlush.ts';
 
 const METERS = 50;
 const OFFLINE_S = 3600;
@@ -32,6 +32,10 @@ test('broker stopped in mid-flush and started again: every record stored exactly
     assert.ok(atStop > 0 && atStop < backlog, `the broker stopped in mid-flush (${atStop} of ${backlog} stored)`);
     await sleep(DOWN_MS);
     await rig.broker.start();
+    // The relay's sessions (and their shared subscriptions) must carry on after the restart: records flow again.
+    const atRestart = await storedRecordCount(rig);
+    const soonAfter = await waitForStored(rig, atRestart + 1, 60_000);
+    assert.ok(soonAfter > atRestart, `the relay stores records again after the broker restart (${atRestart} stored at the restart, still ${soonAfter} a minute later)`);
 
     const final = await drainFleet(rig, fleet, DRAIN_TIMEOUT_MS);
     const drops = rig.brokerDrops();

@@ -6,6 +6,10 @@
 import { participantHash, type BookEntry, type Order } from './order.ts';
 import type { ScratchArena } from './scratchArena.ts';
 
+/** The arena's string arrays the columns use (`ScratchArena.strings`). */
+const idsSlot = 0;
+const participantsSlot = 1;
+
 /** Side codes of `BookColumns.sides`. */
 export const sellSide = 0;
 export const buySide = 1;
@@ -23,7 +27,10 @@ export interface BookColumns {
   readonly energiesWh: Float64Array;
   /** `participantHash(order.participant)`: lets the self-trade check skip most string comparisons. */
   readonly participantHashes: Uint32Array;
-  /** `order.id`, `order.participant` and `feeMicroPerKWh` of each entry, for the trades and for ties by id. */
+  /**
+   * `order.id`, `order.participant` and `feeMicroPerKWh` of each entry, for the trades and for ties by id. The
+   * string arrays come from the arena and may be longer than the book: only the first `sides.length` are its own.
+   */
   readonly ids: readonly string[];
   readonly participants: readonly string[];
   readonly feesMicroPerKWh: Float64Array;
@@ -53,10 +60,8 @@ export function readBookColumns(entries: readonly BookEntry[], arena: ScratchAre
   const feesMicroPerKWh = arena.f64(n);
   // Taken now, while the entry and its order are in cache: fetching them later, in price order, costs a cache
   // miss per field (the 100 000 orders of a large book span tens of megabytes).
-  // Allocated at full length: an array this large goes straight to the large-object space, where the young-generation
-  // collector does not copy it as `push` growth would.
-  const ids = new Array<string>(n);
-  const participants = new Array<string>(n);
+  const ids = arena.strings(idsSlot, n);
+  const participants = arena.strings(participantsSlot, n);
   let sellCount = 0;
   let hasFees = false;
   let sellMin = Infinity;
@@ -104,8 +109,8 @@ export function readOrderColumns(orders: readonly Order[], arena: ScratchArena):
   const energiesWh = arena.f64(n);
   const participantHashes = arena.u32(n);
   const feesMicroPerKWh = arena.f64Zeroed(n);
-  const ids = new Array<string>(n);
-  const participants = new Array<string>(n);
+  const ids = arena.strings(idsSlot, n);
+  const participants = arena.strings(participantsSlot, n);
   let sellCount = 0;
   let sellMin = Infinity;
   let sellMax = -Infinity;

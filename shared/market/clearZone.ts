@@ -14,6 +14,7 @@
 import { amountMicroFloor } from './tradeAmount.ts';
 import { TradeAmountCache } from './tradeAmountCache.ts';
 import { chunkBits, chunkLength, joinChunks, newChunks } from './chunkedArray.ts';
+import { PlainBookEntry, PlainTrade } from './plainRecords.ts';
 import { readBookColumns, readOrderColumns } from './bookColumns.ts';
 import type { ClearingPriceRule } from './clearingPriceRule.ts';
 import { clearBookColumns, type ZoneClearingColumns } from './clearZoneColumns.ts';
@@ -95,6 +96,12 @@ function clearWithArena(entries: readonly BookEntry[] | null, orders: readonly O
   }
 }
 
+/** The arena's string arrays for the traded orders' fields (0 and 1 hold the columns' ids and participants). */
+const sellOrderIdsSlot = 2;
+const sellersSlot = 3;
+const buyOrderIdsSlot = 4;
+const buyersSlot = 5;
+
 /** The ids, participants and fees of the orders that traded, by priority position on their side. */
 interface TradedOrders {
   readonly sellOrderIds: string[];
@@ -113,24 +120,25 @@ interface TradedOrders {
 function gatherTradedOrders(cleared: ZoneClearingColumns, arena: ScratchArena): TradedOrders {
   const { columns, pairs } = cleared;
   const { ids, participants, feesMicroPerKWh: fees, hasFees } = columns;
+  const n = columns.sides.length;
   const sellerCount = (pairs.sellPosition[pairs.count - 1] as number) + 1;
   const buyerCount = (pairs.buyPosition[pairs.count - 1] as number) + 1;
   // Position of each traded entry: p + 1 for the offer at p, −(p + 1) for the bid at p, 0 for the others.
-  const positionOf = arena.i32Zeroed(ids.length);
+  const positionOf = arena.i32Zeroed(n);
   const offerOrder = cleared.offerSide.order;
   const bidOrder = cleared.bidSide.order;
   for (let p = 0; p < sellerCount; p += 1) positionOf[offerOrder[p] as number] = p + 1;
   for (let p = 0; p < buyerCount; p += 1) positionOf[bidOrder[p] as number] = -(p + 1);
   const traded: TradedOrders = {
-    sellOrderIds: new Array<string>(sellerCount),
-    sellers: new Array<string>(sellerCount),
+    sellOrderIds: arena.strings(sellOrderIdsSlot, sellerCount),
+    sellers: arena.strings(sellersSlot, sellerCount),
     sellerFeesMicroPerKWh: arena.f64Zeroed(sellerCount),
-    buyOrderIds: new Array<string>(buyerCount),
-    buyers: new Array<string>(buyerCount),
+    buyOrderIds: arena.strings(buyOrderIdsSlot, buyerCount),
+    buyers: arena.strings(buyersSlot, buyerCount),
     buyerFeesMicroPerKWh: arena.f64Zeroed(buyerCount),
   };
   const { sellOrderIds, sellers, sellerFeesMicroPerKWh, buyOrderIds, buyers, buyerFeesMicroPerKWh } = traded;
-  for (let i = 0; i < positionOf.length; i += 1) {
+  for (let i = 0; i < n; i += 1) {
     const position = positionOf[i] as number;
     if (position > 0) {
       sellOrderIds[position - 1] = ids[i] as string;
@@ -160,20 +168,20 @@ function tradesOf(cleared: ZoneClearingColumns, priceMicroPerKWh: number, zoneId
     const energyWh = smallInteger(pairs.energyWh[k] as number);
     const sellerFeeMicroPerKWh = smallInteger(sellerFeesMicroPerKWh[s] as number);
     const buyerFeeMicroPerKWh = smallInteger(buyerFeesMicroPerKWh[b] as number);
-    chunk[k & (chunkLength - 1)] = {
+    chunk[k & (chunkLength - 1)] = new PlainTrade(
       zoneId,
-      sellOrderId: sellOrderIds[s] as string,
-      buyOrderId: buyOrderIds[b] as string,
-      seller: sellers[s] as string,
-      buyer: buyers[b] as string,
+      sellOrderIds[s] as string,
+      buyOrderIds[b] as string,
+      sellers[s] as string,
+      buyers[b] as string,
       energyWh,
       priceMicroPerKWh,
-      amountMicro: amounts.amountMicroFor(energyWh),
+      amounts.amountMicroFor(energyWh),
       sellerFeeMicroPerKWh,
       buyerFeeMicroPerKWh,
-      sellerFeeMicro: sellerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, sellerFeeMicroPerKWh),
-      buyerFeeMicro: buyerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, buyerFeeMicroPerKWh),
-    };
+      sellerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, sellerFeeMicroPerKWh),
+      buyerFeeMicroPerKWh === 0 ? 0n : amountMicroFloor(energyWh, buyerFeeMicroPerKWh),
+    );
   }
   return joinChunks(chunks);
 }
@@ -206,7 +214,7 @@ interface RemainderSlots {
 
 function remainderSlotsOf(cleared: ZoneClearingColumns, arena: ScratchArena): RemainderSlots {
   const { offerSide, bidSide } = cleared;
-  const slotOf = arena.i32Zeroed(cleared.columns.ids.length);
+  const slotOf = arena.i32Zeroed(cleared.columns.sides.length);
   const leftWhBySlot = arena.f64(offerSide.order.length + bidSide.order.length);
   const limitBySlot = arena.f64(offerSide.order.length + bidSide.order.length);
   const offerSlots = assignRemainderSlots(offerSide, cleared.soldWh, slotOf, leftWhBySlot, limitBySlot, 0);
@@ -240,12 +248,12 @@ function remainderOrdersOf(orders: readonly Order[], cleared: ZoneClearingColumn
   for (let i = 0; i < slotOf.length; i += 1) {
     const slot = (slotOf[i] as number) - 1;
     if (slot < 0) continue;
-    (chunks[slot >>> chunkBits] as BookEntry[])[slot & (chunkLength - 1)] = {
-      order: orders[i] as Order,
-      energyWh: smallInteger(leftWhBySlot[slot] as number),
-      limitMicroPerKWh: smallInteger(limitBySlot[slot] as number),
-      feeMicroPerKWh: 0,
-    };
+    (chunks[slot >>> chunkBits] as BookEntry[])[slot & (chunkLength - 1)] = new PlainBookEntry(
+      orders[i] as Order,
+      smallInteger(leftWhBySlot[slot] as number),
+      smallInteger(limitBySlot[slot] as number),
+      0,
+    );
   }
   return joinChunks(chunks);
 }

@@ -5,6 +5,10 @@
  * caller's live book and trade objects (ADR 0103). The arena keeps its largest buffer between clearings.
  *
  * Views stay valid until the next `reset()`: nothing taken from an arena may end up in a result.
+ *
+ * The arena also keeps a few arrays of strings (order ids and participants by entry or by position). Allocated
+ * afresh, each of them is a large object for the garbage collector every clearing; kept, they hold the strings of
+ * the last clearing until the next one overwrites them.
  */
 
 /** Bytes of the first buffer; it grows to the largest clearing seen. */
@@ -15,6 +19,9 @@ export class ScratchArena {
   private offset = 0;
   /** Bytes handed out since the last reset, across buffers: the next buffer is made large enough for all. */
   private used = 0;
+
+  /** Kept arrays of strings, by slot (`strings`). */
+  private readonly stringArrays: string[][] = [];
 
   /** Starts a clearing: every view handed out before may be overwritten from now on. */
   reset(): void {
@@ -61,6 +68,19 @@ export class ScratchArena {
   i32Zeroed(length: number): Int32Array {
     const offset = this.take(length * 4);
     return new Int32Array(this.buffer, offset, length).fill(0);
+  }
+
+  /**
+   * The array of strings of `slot`, at least `length` long (longer after a larger clearing); its elements are
+   * whatever earlier clearings left until overwritten, so read only what was written since `reset()`.
+   */
+  strings(slot: number, length: number): string[] {
+    let array = this.stringArrays[slot];
+    if (array === undefined || array.length < length) {
+      array = new Array<string>(length);
+      this.stringArrays[slot] = array;
+    }
+    return array;
   }
 
   /** `length` bytes, all 0. */

@@ -189,6 +189,23 @@ test('property: clearOrders gives exactly what clearZone gives for the orders\' 
   );
 });
 
+test('trades and remainders are plain objects, fields in the order of their types', () => {
+  const bid = buy('b', '0xB', 2000, 200_000);
+  const result = clearOrders([sell('s', '0xA', 1500, 100_001), bid], { zoneId: 'z', rule: 'default', minimumTradeThresholdWh: 500 });
+  const [trade] = result.trades;
+  const [remainder] = result.remainders;
+  assert.is(Object.getPrototypeOf(trade), Object.prototype);
+  assert.is(trade?.constructor, Object);
+  assert.equal(Object.keys(trade ?? {}), [
+    'zoneId', 'sellOrderId', 'buyOrderId', 'seller', 'buyer', 'energyWh', 'priceMicroPerKWh', 'amountMicro',
+    'sellerFeeMicroPerKWh', 'buyerFeeMicroPerKWh', 'sellerFeeMicro', 'buyerFeeMicro',
+  ]);
+  assert.is(Object.getPrototypeOf(remainder), Object.prototype);
+  assert.equal(Object.keys(remainder ?? {}), ['order', 'energyWh', 'limitMicroPerKWh', 'feeMicroPerKWh']);
+  assert.is(remainder?.order, bid);
+  assert.equal(remainder, { ...bookEntryOf(bid), energyWh: 500 });
+});
+
 test('clearOrders on a large book equals clearZone on its entries', () => {
   const orders: Order[] = [];
   let state = 12_345;

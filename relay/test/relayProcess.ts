@@ -43,9 +43,8 @@ export function spawnRelay(env: Record<string, string>, timeoutMs = 60_000): Pro
 /** The relay's HTTP base URL from its "relay started" line (`http` field), or undefined when it runs without HTTP. */
 export function relayHttpUrl(relay: RelayProcess): string | undefined {
   const line = relay.output().split('\n').find((text) => text.includes('"msg":"relay started"'));
-  if (line === undefined) return undefined;
-  const started = JSON.parse(line) as { http?: string };
-  return started.http;
+  // A regular expression rather than JSON.parse: the line may still lack its end when the start resolves.
+  return line === undefined ? undefined : /"http":"([^"]+)"/.exec(line)?.[1];
 }
 
 /** SIGTERM (drain, store, acknowledge), then SIGKILL after `graceMs`; resolves with the exit code or signal name. */

@@ -9,16 +9,23 @@
  * object the array held is copied and promoted, even when the caller has long dropped the result: a clearing's
  * trades were copied twice and then had to be reclaimed by a full collection. Arrays of 8 192 elements stay
  * ordinary young objects; joining them at the end copies 8-byte pointers only. (ADR 0103.)
+ *
+ * The chunks are copies of one empty array rather than `new Array(n)`: an `Array` constructor call carries an
+ * allocation site, which the engine may decide to pretenure (see `plainRecords.ts`) — and an old chunk would pin
+ * its objects just as the big array did.
  */
 
 /** Elements per chunk: 8 192 × 8 bytes stays below the young generation's largest regular object (128 KiB). */
 export const chunkBits = 13;
 export const chunkLength = 1 << chunkBits;
 
+/** A chunk's worth of holes, copied for each new chunk. */
+const emptyChunk: unknown[] = new Array<unknown>(chunkLength);
+
 /** Empty chunks for `length` elements: element i goes to `chunks[i >>> chunkBits][i & (chunkLength - 1)]`. */
 export function newChunks<T>(length: number): T[][] {
   const chunks: T[][] = [];
-  for (let start = 0; start < length; start += chunkLength) chunks.push(new Array<T>(Math.min(chunkLength, length - start)));
+  for (let start = 0; start < length; start += chunkLength) chunks.push(emptyChunk.slice(0, Math.min(chunkLength, length - start)) as T[]);
   return chunks;
 }
 

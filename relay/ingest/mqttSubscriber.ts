@@ -77,6 +77,16 @@ function connectOne(options: MqttSubscriberOptions, index: number): Promise<Mqtt
       client.removeListener('error', fail);
       client.on('error', (error) => options.logger.warn({ err: error, clientId }, 'MQTT connection error'));
       client.on('reconnect', () => options.logger.info({ clientId }, 'MQTT reconnecting'));
+      // Subscribe again on every later connect, even when the broker says the session is present: Mosquitto 2.0
+      // restores plain subscriptions from its persistence file after a restart but not `$share/…` ones, and
+      // MQTT.js neither resubscribes a present session nor sends a SUBSCRIBE for a filter it remembers — without
+      // `resubscribe: true` the relay would sit connected and receive nothing.
+      client.on('connect', () => {
+        const again = { ...Object.fromEntries(options.filters.map((filter) => [filter, { qos: 1 as const }])), resubscribe: true };
+        client.subscribe(again as unknown as Record<string, { qos: 1 }>, (error) => {
+          if (error) options.logger.warn({ err: error, clientId }, 'subscribing again after a reconnect failed');
+        });
+      });
       // Subscribe even when the session is present: idempotent, and it repairs a session left with other filters.
       void connack;
       if (options.formerFilters !== undefined && options.formerFilters.length > 0) client.unsubscribe([...options.formerFilters]);

@@ -62,6 +62,7 @@ function sample(work: () => void): Sample {
 }
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 const orders = makeBook(orderCount);
 const entries: BookEntry[] = orders.map(bookEntryOf);
@@ -99,7 +100,6 @@ const contenders: ReadonlyArray<{ readonly label: string; readonly work: () => v
 const clearingIndex = 2;
 const columnsIndex = 3;
 
-
 console.log(`market clearing benchmark: ${orderCount} orders in one zone, median of ${runs} interleaved rounds after ${warmUpRounds} warm-up rounds`);
 const samples = contenders.map(() => [] as Sample[]);
 for (let round = 0; round < warmUpRounds + runs; round += 1) {
@@ -109,11 +109,14 @@ for (let round = 0; round < warmUpRounds + runs; round += 1) {
     if (round >= warmUpRounds) (samples[index] as Sample[]).push(taken);
   }
 }
+// The mean shows what the rounds with a garbage collection in them add on average (the median leaves them out).
+console.log(`${'(per call)'.padEnd(44)} ${'wall, median'.padStart(16)} ${'cpu, median'.padStart(17)} ${'cpu, mean'.padStart(14)}`);
 contenders.forEach(({ label }, c) => {
   const taken = samples[c] as Sample[];
   const wallMs = median(taken.map((s) => s.wallMs));
   const cpuMs = median(taken.map((s) => s.cpuMs));
-  console.log(`${label.padEnd(44)} wall ${wallMs.toFixed(2).padStart(8)} ms   cpu ${cpuMs.toFixed(2).padStart(8)} ms`);
+  const meanCpuMs = mean(taken.map((s) => s.cpuMs));
+  console.log(`${label.padEnd(44)} wall ${wallMs.toFixed(2).padStart(8)} ms   cpu ${cpuMs.toFixed(2).padStart(8)} ms   cpu ${meanCpuMs.toFixed(2).padStart(6)} ms`);
 });
 console.log(`cleared ${clearedWh} Wh in ${tradeCount} trades, ${remainderCount} remainders`);
 
@@ -129,4 +132,6 @@ console.log('ratios: median over rounds (lowest–highest round)');
 console.log(`clearing (orders → trades) / Float64Array sort: ${both(clearingIndex, 0)}   target ≤ 3×`);
 console.log(`clearing (orders → trades) / Array sort:        ${both(clearingIndex, 1)}`);
 console.log(`auction in columns (clearZoneColumns) / Float64Array sort: ${both(columnsIndex, 0)}`);
+const meanRatio = mean((samples[clearingIndex] as Sample[]).map((s) => s.cpuMs)) / mean((samples[0] as Sample[]).map((s) => s.cpuMs));
+console.log(`clearing / Float64Array sort, mean cpu over all rounds: ${meanRatio.toFixed(2)}×`);
 

@@ -13,7 +13,7 @@ export interface MqttArrivalProbe {
 }
 
 /**
- * Subscribes to `<topicPrefix>pet/v1/meters/+/+` at `url`.
+ * Subscribes to `<topicPrefix>pet/v1/meters/+/sample` and `…/+/seal` at `url` (not `cmd`: the relay's acks go there).
  * @example
  * const probe = await startMqttArrivalProbe('mqtt://127.0.0.1:1883', 'pet-bench-1/', 'pet-bench-probe-1');
  */
@@ -25,6 +25,6 @@ export async function startMqttArrivalProbe(url: string, topicPrefix: string, cl
     const record = JSON.parse(payload.toString()) as { meter: string; seq: number };
     arrivals.set(`${record.meter}:${record.seq}`, now);
   });
-  await client.subscribeAsync(`${topicPrefix}pet/v1/meters/+/+`, { qos: 1 });
+  await client.subscribeAsync([`${topicPrefix}pet/v1/meters/+/sample`, `${topicPrefix}pet/v1/meters/+/seal`], { qos: 1 });
   return { arrivals, close: () => client.endAsync() };
 }

@@ -3,13 +3,17 @@
  * Step by step (the same steps, numbered, in `docs/trading_rules.md` §Clearing):
  *  1. net self-trades (`netSelfTrades`);
  *  2. split the book into offers and bids; orders below the minimum trade threshold T stay unmatched;
- *  3. sort offers ascending and bids descending by effective limit, ties by id (`sortByPriority`);
+ *  3. sort offers ascending and bids descending by effective limit, ties by id (`sortBook`);
  *  4. walk both curves while the next offer's limit ≤ the next bid's limit: the walked volume is the cleared
  *     quantity Q (the largest volume that supply and demand both accept);
  *  5. fill each side up to Q: better price levels in full, the marginal level pro rata (`fillSide`); if the
  *     threshold removed orders on one side, lower Q to what both sides can fill and repeat;
  *  6. pair sellers with buyers (`pairFills`), dropping pieces below T;
  *  7. price the trades with the rule (`clearingPriceFor`) from the marginal orders that actually traded.
+ *
+ * The steps run over typed columns (`clearZoneColumns.ts`); this module reads the book into them and builds the
+ * result objects. Speed (ADR 0103): working memory from a kept arena, the traded orders' fields and the
+ * remainders gathered in entry order, result objects without allocation sites, filled through young chunks.
  */
 import { amountMicroFloor } from './tradeAmount.ts';
 import { TradeAmountCache } from './tradeAmountCache.ts';

@@ -33,6 +33,47 @@ function readInteger(record: Record<string, unknown>, field: string, path: strin
   return value;
 }
 
+/** Whether `key` is one of `orderFields` (literal comparisons: cheaper than a Set lookup per key). */
+function isOrderField(key: string): boolean {
+  return key === 'id' || key === 'participant' || key === 'side' || key === 'energyWh' || key === 'limitPriceMicroPerKWh';
+}
+
+const isIntegerIn = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+
+const isFieldString = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 128;
+
+/**
+ * One order. Each field is checked inline; only a field that fails goes through `readString` / `readInteger`,
+ * which throw the refusal — so a valid order builds no path string (`orders[12]`) and no message.
+ */
+function parseOrder(item: unknown, index: number, path: string, seenIds: Set<string>): Order {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    throw new MarketError('wrong_type', `expected an order object, got ${describe(item)}`, `${path}[${index}]`);
+  }
+  const record = item as Record<string, unknown>;
+  // for…in lists the own keys first, in Object.keys order, without making an array of them per order; inherited
+  // keys (none, for parsed JSON) are skipped by the own-property check, which only an unknown key reaches.
+  for (const key in record) {
+    if (!isOrderField(key) && Object.hasOwn(record, key)) {
+      throw new MarketError('unknown_field', `expected only ${[...orderFields].join(', ')}, got "${key}"`, `${path}[${index}]`);
+    }
+  }
+  const id = isFieldString(record.id) ? record.id : readString(record, 'id', `${path}[${index}]`);
+  if (seenIds.has(id)) throw new MarketError('duplicate_order_id', `expected a unique order id, got ${describe(id)} twice`, `${path}[${index}].id`);
+  seenIds.add(id);
+  const participant = isFieldString(record.participant) ? record.participant : readString(record, 'participant', `${path}[${index}]`);
+  const side = record.side;
+  if (side !== 'sell' && side !== 'buy') throw new MarketError('bad_side', `expected "sell" or "buy", got ${describe(side)}`, `${path}[${index}].side`);
+  const energyWh = isIntegerIn(record.energyWh, 1, maxOrderEnergyWh)
+    ? record.energyWh
+    : readInteger(record, 'energyWh', `${path}[${index}]`, 1, maxOrderEnergyWh, 'Wh');
+  const limitPriceMicroPerKWh = isIntegerIn(record.limitPriceMicroPerKWh, 0, maxPriceMicroPerKWh)
+    ? record.limitPriceMicroPerKWh
+    : readInteger(record, 'limitPriceMicroPerKWh', `${path}[${index}]`, 0, maxPriceMicroPerKWh, 'micro per kWh');
+  return { id, participant, side, energyWh, limitPriceMicroPerKWh };
+}
+
 /**
  * Checks that `value` is an array of orders with unique ids and returns them typed. Throws `MarketError`.
  *
@@ -41,23 +82,5 @@ function readInteger(record: Record<string, unknown>, field: string, path: strin
 export function parseOrders(value: unknown, path = 'orders'): Order[] {
   if (!Array.isArray(value)) throw new MarketError('not_array', `expected an array of orders, got ${describe(value)}`, path);
   const seenIds = new Set<string>();
-  return value.map((item: unknown, index) => {
-    const at = `${path}[${index}]`;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      throw new MarketError('wrong_type', `expected an order object, got ${describe(item)}`, at);
-    }
-    const record = item as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (!orderFields.has(key)) throw new MarketError('unknown_field', `expected only ${[...orderFields].join(', ')}, got "${key}"`, at);
-    }
-    const id = readString(record, 'id', at);
-    if (seenIds.has(id)) throw new MarketError('duplicate_order_id', `expected a unique order id, got ${describe(id)} twice`, `${at}.id`);
-    seenIds.add(id);
-    const participant = readString(record, 'participant', at);
-    const side = record.side;
-    if (side !== 'sell' && side !== 'buy') throw new MarketError('bad_side', `expected "sell" or "buy", got ${describe(side)}`, `${at}.side`);
-    const energyWh = readInteger(record, 'energyWh', at, 1, maxOrderEnergyWh, 'Wh');
-    const limitPriceMicroPerKWh = readInteger(record, 'limitPriceMicroPerKWh', at, 0, maxPriceMicroPerKWh, 'micro per kWh');
-    return { id, participant, side, energyWh, limitPriceMicroPerKWh };
-  });
+  return value.map((item: unknown, index) => parseOrder(item, index, path, seenIds));
 }

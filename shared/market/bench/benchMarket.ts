@@ -93,7 +93,7 @@ const contenders: ReadonlyArray<{ readonly label: string; readonly work: () => v
     },
   },
   {
-    label: '  of which the auction in columns',
+    label: '  the auction alone, in columns',
     work: () => void clearZoneColumns(entries, 'default', 500, arena),
   },
 ];

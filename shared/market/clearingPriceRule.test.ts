@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { clearZone } from './clearZone.ts';
+import { clearOrders, clearZone } from './clearZone.ts';
 import { clearingPriceFor } from './clearingPriceRule.ts';
 import { bookEntryOf, type Order } from './order.ts';
 
@@ -28,6 +28,8 @@ test('the gsy rule reproduces every gsy-e pay-as-clear case', () => {
     assert.is(result.clearingPriceMicroPerKWh, c.rate * microPerRate, `case ${caseIndex} rate`);
     assert.is(result.clearedWh, c.energy * 1000, `case ${caseIndex} energy`);
     for (const trade of result.trades) assert.is(trade.priceMicroPerKWh, c.rate * microPerRate);
+    // The path of the relay and the `clear` command gives the same clearing.
+    assert.equal(clearOrders(orders, { zoneId: 'z', rule: 'gsy', minimumTradeThresholdWh: 500 }), result, `case ${caseIndex} clearOrders`);
   });
 });
 

@@ -206,6 +206,22 @@ test('trades and remainders are plain objects, fields in the order of their type
   assert.equal(remainder, { ...bookEntryOf(bid), energyWh: 500 });
 });
 
+test('a clearing started from inside another (an entry getter) gets its own working memory', () => {
+  const inner = [sell('is', '0xC', 800, 10), buy('ib', '0xD', 800, 20)];
+  const outerBook = [sell('s', '0xA', 1500, 100_001), buy('b', '0xB', 2000, 200_000)];
+  const options = { zoneId: 'z', rule: 'default', minimumTradeThresholdWh: 500 } as const;
+  let innerResult: ZoneClearing | undefined;
+  const entries = outerBook.map(bookEntryOf).map((entry, i) => (i === 0 ? {
+    ...entry,
+    get energyWh() {
+      innerResult = clearOrders(inner, options);
+      return 1500;
+    },
+  } : entry));
+  assert.equal(clearZone(entries, options).trades, clearZone(outerBook.map(bookEntryOf), options).trades);
+  assert.equal(innerResult, clearOrders(inner, options));
+});
+
 test('clearOrders on a large book equals clearZone on its entries', () => {
   const orders: Order[] = [];
   let state = 12_345;

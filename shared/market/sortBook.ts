@@ -4,7 +4,8 @@
  *
  * Speed (ADR 0103): the sort reads only typed columns (`bookColumns.ts`). Large sides whose limits are integers
  * spanning less than 2^32 are ordered by an LSD radix sort of the limit's rank (two passes of 9 bits for a price
- * band of 250 000): linear time, stable, so equal limits stay in entry order. Smaller sides pack the rank with
+ * band of 250 000): linear time, stable, so equal limits stay in entry order; `sortBook` selects both sides of a
+ * large book and their ranks in a single pass. Smaller sides pack the rank with
  * the position into one double (`rank·m + position`, exact below 2^53) and use the engine's native numeric sort
  * of a Float64Array. Anything else falls back to a comparator sort. Only runs of equal limits are then re-sorted
  * by id, reading the ids of those entries alone. The result is columnar — limits and energies copied into typed

@@ -16,6 +16,7 @@ import { energyListingAbi } from '../../contracts/deploy/abis.ts';
 import { zoneIdFromName } from '../../contracts/deploy/zoneId.ts';
 import type { StandingPrice } from '../../shared/forecast/sizeOrder.ts';
 import { insertChainEvents } from '../store/marketQueries/chainEvents.ts';
+import type { ListingOrder } from '../store/marketQueries/listingOrders.ts';
 import { readChainCursor, writeChainCursor } from '../store/marketQueries/chainCursors.ts';
 import { deleteChainSides, insertChainSide, listChainSides, listStandingOrders, upsertStandingOrder, type StandingSideName, type ValidityWindow } from '../store/marketQueries/standingOrders.ts';
 import { queryRows } from '../store/queryRows.ts';
@@ -24,17 +25,6 @@ import type { ChainClients } from './chainClients.ts';
 
 /** Side values of `IEnergyListing.Side`. */
 const SIDE_OFFER = 0;
-
-interface ListingOrder {
-  orderId: bigint;
-  owner: string;
-  zone: bigint;
-  side: number;
-  maxWhPerInterval: number;
-  limitPricePerKWh: bigint;
-  validFromS: number;
-  validUntilS: number;
-}
 
 async function ownedMeters(db: RelayDatabase, owner: string): Promise<{ address: string; zone: string; nameplateW: number }[]> {
   const rows = await queryRows<{ address: string; zone: string; nameplate_w: unknown }>(

@@ -6,8 +6,8 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../queryRows.ts';
 import type { RelayDatabase } from '../relayDatabase.ts';
 
-/** One placed order. */
-export interface IndexedListingOrder {
+/** One order as `EnergyListing` placed it (the fields of `OrderPlaced`). */
+export interface ListingOrder {
   orderId: bigint;
   owner: string;
   zone: bigint;
@@ -16,6 +16,10 @@ export interface IndexedListingOrder {
   limitPricePerKWh: bigint;
   validFromS: number;
   validUntilS: number;
+}
+
+/** One placed order, and whether it was cancelled since. */
+export interface IndexedListingOrder extends ListingOrder {
   isCancelled: boolean;
 }
 

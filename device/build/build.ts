@@ -1,7 +1,9 @@
 /**
  * `npm run device:build`: firmware entry → one script for the Espruino interpreter → the exact upload file.
  *
- * 1. esbuild bundles {@link FIRMWARE_ENTRY} into `device/dist/firmware.js` (`bundleFirmware.ts`);
+ * 1. esbuild bundles {@link FIRMWARE_ENTRY} into `device/dist/firmware.js` (`bundleFirmware.ts`), with every
+ *    shorthand property spelled out as `key: key` (`expandShorthand.ts`: the minifier renames the variable
+ *    of `{ a }` but not the property);
  * 2. the Espruino rule check (`espruinoRules.ts`) refuses any construct the interpreter cannot run, naming
  *    bundle line, source module and construct;
  * 3. EspruinoTools, offline with the board JSON named in `espruino.config.json` (`board.boardJson`), minifies
@@ -9,7 +11,8 @@
  *    signer's generator table to its own Storage file (mapped from flash, so it costs no RAM; see
  *    `generatorTableLayout.ts`). A preloaded guard (`offlineGuard.cjs`) fails the build if it tries to touch
  *    the network;
- * 4. the upload file is checked again (the minifier must not bring back refused constructs) and its size printed.
+ * 4. the upload file is checked again (the minifier must not bring back refused constructs, and no shorthand
+ *    property may be left in it) and its size printed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

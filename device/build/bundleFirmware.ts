@@ -7,8 +7,12 @@
  * uses `Proxy` (missing on Espruino), so the bundle is emitted as `cjs` — which keeps `require` untouched — and
  * wrapped in our own `(function () { … })();`, the same shape as `iife`. Class fields that TypeScript only
  * declares are dropped (`useDefineForClassFields: false`), so no `__publicField` helper appears either.
+ * esbuild cannot spell out shorthand properties (`{ a }`), which EspruinoTools' minifier breaks, so the bundle
+ * is rewritten afterwards by `expandShorthand.ts`.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { expandShorthandProperties } from './expandShorthand.ts';
 
 
 /** esbuild features to lower (false = not supported by the interpreter, so esbuild rewrites them). */
@@ -54,8 +58,11 @@ export interface BundleFirmwareOptions {
   builtinModules: string[];
 }
 
-/** Bundles `entryPath` into `outputPath` (not minified: EspruinoTools minifies, and the rule check names lines). */
-export async function bundleFirmware(options: BundleFirmwareOptions): Promise<void> {
+/**
+ * Bundles `entryPath` into `outputPath` (not minified: EspruinoTools minifies, and the rule check names lines),
+ * with every shorthand property spelled out; returns how many were.
+ */
+export async function bundleFirmware(options: BundleFirmwareOptions): Promise<number> {
   await build({
     entryPoints: [options.entryPath],
     outfile: options.outputPath,
@@ -72,4 +79,7 @@ export async function bundleFirmware(options: BundleFirmwareOptions): Promise<vo
     charset: 'ascii',
     logLevel: 'silent',
   });
+  const expansion = expandShorthandProperties(readFileSync(options.outputPath, 'utf8'));
+  writeFileSync(options.outputPath, expansion.code);
+  return expansion.expandedCount;
 }

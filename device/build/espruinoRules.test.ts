@@ -9,6 +9,8 @@ import { FIRMWARE_ENTRY, buildFirmware } from './build.ts';
 const PLANTED: Array<[source: string, rule: string]> = [
   ['var a = 10n;', 'bigint'],
   ['var { a } = o;', 'destructuring'],
+  ['var o = { a, b: 2 };', 'shorthand-property'],
+  ['var { a = 1 } = o;', 'shorthand-property'],
   ['var [a] = o;', 'destructuring'],
   ['f(...xs);', 'spread'],
   ['var o2 = [...xs];', 'spread'],

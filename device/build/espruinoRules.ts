@@ -7,7 +7,8 @@
  * nothing of types, so member rules are by name: `.flat(` is refused on any object, `.lastIndexOf(` on
  * anything but a string literal (Espruino's strings have it, its arrays do not), `.slice(` only after
  * `.buffer`. Globals are refused by name wherever they are read (a bundle that declares its own `Map` would
- * be refused too; rename it).
+ * be refused too; rename it). One rule is about the build rather than the interpreter: a shorthand property
+ * (`{ a }`) is refused because EspruinoTools' minifier breaks it (see `expandShorthand.ts`).
  */
 import { parse, type Node } from 'acorn';
 import { fullAncestor } from 'acorn-walk';
@@ -159,6 +160,17 @@ export function checkEspruinoSubset(code: string): EspruinoRuleViolation[] {
     violations.push({ rule, reason, line: start.line, column: start.column });
   };
 
+  // EspruinoTools' minifier renames the variable of `{ a }` but prints the property unchanged; the build
+  // spells these out (expandShorthand.ts), so one left over, above all in the upload file, is a build bug.
+  // Read from the object node: acorn-walk reaches a pattern's properties only through their values.
+  const reportShorthand = (node: AnyNode): void => {
+    for (const property of node.properties as AnyNode[]) {
+      if (property.type === 'Property' && property.shorthand) {
+        report(property, 'shorthand-property', `shorthand property { ${property.key.name} } would point at a renamed variable after minifying: write ${property.key.name}: ${property.key.name}`);
+      }
+    }
+  };
+
   fullAncestor(ast, (raw, _state, ancestors) => {
     const node = raw as AnyNode;
     const parent = ancestors[ancestors.length - 2] as AnyNode | undefined;
@@ -176,6 +188,10 @@ export function checkEspruinoSubset(code: string): EspruinoRuleViolation[] {
       case 'ObjectPattern':
       case 'ArrayPattern':
         report(node, 'destructuring', 'destructuring is a syntax error on Espruino: read fields one by one');
+        if (node.type === 'ObjectPattern') reportShorthand(node);
+        break;
+      case 'ObjectExpression':
+        reportShorthand(node);
         break;
       case 'SpreadElement':
         report(node, 'spread', 'spread (...x) is a syntax error on Espruino: use apply / concat / Object.assign');

@@ -3,8 +3,6 @@
  * and nonce checks on top of the signature (verifySignedOrder.test.ts), the queue row, and a replay or a race for
  * one nonce refused.
  */
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -13,9 +11,8 @@ import { cancelOrderTypedData, listingDomain, placeOrderTypedData, type ListingO
 import { insertChainEvents } from '../store/marketQueries/chainEvents.ts';
 import { announceListingChain, recordListingNonce, type ListingChain } from '../store/marketQueries/listingChain.ts';
 import { findSignedOrder, markSignedOrderFailed } from '../store/marketQueries/signedOrders.ts';
-import { openStore, type Store } from '../store/openStore.ts';
 import { registerMeter } from '../store/queries/registerMeter.ts';
-import { TEST_DATABASE_URL } from '../test/testTransports.ts';
+import { openPgliteTestStore, openPostgresTestStore, type TestStore } from '../test/testStores.ts';
 import { acceptSignedCancelOrder, acceptSignedPlaceOrder } from './acceptSignedOrder.ts';
 import { SignedOrderError } from './signedOrderError.ts';
 import { readOwnerNonceState } from './signedOrderNonce.ts';
@@ -49,8 +46,8 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
   return 'accepted';
 }
 
-function defineIntakeSuite(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
-  const test = suite<{ store: Store; cleanup(): Promise<void> }>(`signed order intake on ${name}`);
+function defineIntakeSuite(name: string, open: () => Promise<TestStore>): void {
+  const test = suite<TestStore>(`signed order intake on ${name}`);
   test.before(async (context) => {
     Object.assign(context, await open());
     await registerMeter(context.store.db, { address: METER, zone: ZONE, ownerAddress: owner.address, nameplateW: 5_000 });
@@ -132,21 +129,6 @@ function defineIntakeSuite(name: string, open: () => Promise<{ store: Store; cle
   test.run();
 }
 
-defineIntakeSuite('PGlite', async () => {
-  const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
-  return { store, cleanup: () => store.close() };
-});
+defineIntakeSuite('PGlite', openPgliteTestStore);
 
-defineIntakeSuite('PostgreSQL', async () => {
-  const schemaName = `pet_signed_orders_${randomBytes(4).toString('hex')}`;
-  const store = await openStore({ kind: 'postgres', url: TEST_DATABASE_URL, schema: schemaName, maxConnections: 4 });
-  return {
-    store,
-    async cleanup() {
-      await store.close();
-      const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`);
-      await admin.end({ timeout: 5 });
-    },
-  };
-});
+defineIntakeSuite('PostgreSQL', () => openPostgresTestStore('pet_signed_orders', 4));

@@ -4,14 +4,11 @@
  * with a value in every column comes back unchanged through drizzle. Also pins the delivery columns the API and
  * dashboard read (`abandoned_gaps`, `chain_gaps.closed_at`, `meter_status.held_from_seq`).
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
-import postgres from 'postgres';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TEST_DATABASE_URL } from '../test/testTransports.ts';
-import { openStore, type Store } from './openStore.ts';
+import { openPgliteTestStore, openPostgresTestStore, type TestStore } from '../test/testStores.ts';
 import { queryRows } from './queryRows.ts';
 import * as schema from './schema.ts';
 
@@ -48,8 +45,8 @@ function sampleValue(column: PgColumn, index: number): unknown {
   }
 }
 
-function defineSchemaSuite(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
-  const test = suite<{ store: Store; cleanup(): Promise<void> }>(`schema on ${name}`);
+function defineSchemaSuite(name: string, open: () => Promise<TestStore>): void {
+  const test = suite<TestStore>(`schema on ${name}`);
   test.before(async (context) => {
     Object.assign(context, await open());
   });
@@ -111,21 +108,6 @@ function defineSchemaSuite(name: string, open: () => Promise<{ store: Store; cle
   test.run();
 }
 
-defineSchemaSuite('PGlite', async () => {
-  const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
-  return { store, cleanup: () => store.close() };
-});
+defineSchemaSuite('PGlite', openPgliteTestStore);
 
-defineSchemaSuite('PostgreSQL', async () => {
-  const schemaName = `pet_schema_test_${randomBytes(4).toString('hex')}`;
-  const store = await openStore({ kind: 'postgres', url: TEST_DATABASE_URL, schema: schemaName, maxConnections: 2 });
-  return {
-    store,
-    async cleanup() {
-      await store.close();
-      const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`);
-      await admin.end({ timeout: 5 });
-    },
-  };
-});
+defineSchemaSuite('PostgreSQL', () => openPostgresTestStore('pet_schema_test', 2));

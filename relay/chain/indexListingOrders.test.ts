@@ -7,29 +7,45 @@ import { defaultTradingParameters } from '../../shared/config/tradingParameters.
 import { zoneIdFromName } from '../../contracts/deploy/zoneId.ts';
 import { buildIntervalOrders } from '../market/buildIntervalOrders.ts';
 import { listStandingOrders } from '../store/marketQueries/standingOrders.ts';
-import { openStore } from '../store/openStore.ts';
+import { openStore, type Store } from '../store/openStore.ts';
 import { registerMeter } from '../store/queries/registerMeter.ts';
 import { indexListingOrders } from './indexListingOrders.ts';
 import { openChain } from './openChain.ts';
+
+type ChainUnderTest = Awaited<ReturnType<typeof openChain>>;
+
+/**
+ * An owner of one of the chain's accounts with a registered meter in `zone`, and the means to place and cancel its
+ * orders on EnergyListing (each waits for its receipt).
+ */
+async function listingOwner(store: Store, chain: ChainUnderTest, accountIndex: number, meter: string, zone: string) {
+  const ownerKey = chain.accounts.safeOwnerKeys[accountIndex]!;
+  const owner = privateKeyToAccount(ownerKey).address;
+  await registerMeter(store.db, { address: meter, zone, ownerAddress: owner, nameplateW: 8000 });
+  const wallet = chain.clients.walletFor(ownerKey);
+  const listing = chain.addresses.energyListing;
+  const { publicClient } = chain.clients;
+  const place = async (terms: { side: number; maxWhPerInterval: number; limitPricePerKWh: bigint; validFromS: number; validUntilS: number }) => {
+    const order = { owner, zone: zoneIdFromName(zone), ...terms };
+    const hash = await wallet.writeContract({ address: listing, abi: energyListingAbi, functionName: 'placeOrder', args: [order] } as never);
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const [placed] = parseEventLogs({ abi: energyListingAbi, logs: receipt.logs, eventName: 'OrderPlaced' });
+    return (placed!.args as { orderId: bigint }).orderId;
+  };
+  const cancel = async (orderId: bigint) => {
+    const hash = await wallet.writeContract({ address: listing, abi: energyListingAbi, functionName: 'cancelOrder', args: [orderId] } as never);
+    await publicClient.waitForTransactionReceipt({ hash });
+  };
+  return { owner, listing, place, cancel };
+}
 
 test('an offer and a bid placed on EnergyListing become the owner meter’s standing order; cancelling clears the side; each log applies once', async () => {
   const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
   const chain = await openChain({ db: store.db });
   try {
-    const ownerKey = chain.accounts.safeOwnerKeys[0]!;
-    const owner = privateKeyToAccount(ownerKey).address;
-    const meter = '0x' + '7'.repeat(40);
-    await registerMeter(store.db, { address: meter, zone: 'feeder-9', ownerAddress: owner, nameplateW: 8000 });
-    const wallet = chain.clients.walletFor(ownerKey);
-    const listing = chain.addresses.energyListing;
-    const { publicClient } = chain.clients;
-    const place = async (side: number, limitPricePerKWh: bigint, maxWhPerInterval: number) => {
-      const order = { owner, zone: zoneIdFromName('feeder-9'), side, maxWhPerInterval, limitPricePerKWh, validFromS: 0, validUntilS: 4_000_000_000 };
-      const hash = await wallet.writeContract({ address: listing, abi: energyListingAbi, functionName: 'placeOrder', args: [order] } as never);
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      const [placed] = parseEventLogs({ abi: energyListingAbi, logs: receipt.logs, eventName: 'OrderPlaced' });
-      return (placed!.args as { orderId: bigint }).orderId;
-    };
+    const { owner, listing, place: placeOrder, cancel } = await listingOwner(store, chain, 0, '0x' + '7'.repeat(40), 'feeder-9');
+    const place = (side: number, limitPricePerKWh: bigint, maxWhPerInterval: number) =>
+      placeOrder({ side, maxWhPerInterval, limitPricePerKWh, validFromS: 0, validUntilS: 4_000_000_000 });
     const offerId = await place(0, 120_000n, 500); // offer: at least 0.12 per kWh, at most 500 Wh per interval
     await place(1, 0n, 2000); // bid: auto
     assert.is(await indexListingOrders(store.db, chain.clients, listing, 900), 2);
@@ -39,8 +55,7 @@ test('an offer and a bid placed on EnergyListing become the owner meter’s stan
     assert.is(standing?.standing.participant, owner.toLowerCase());
     assert.is(await indexListingOrders(store.db, chain.clients, listing, 900), 0, 'nothing new: the cursor moved on');
 
-    const hash = await wallet.writeContract({ address: listing, abi: energyListingAbi, functionName: 'cancelOrder', args: [offerId] } as never);
-    await publicClient.waitForTransactionReceipt({ hash });
+    await cancel(offerId);
     assert.is(await indexListingOrders(store.db, chain.clients, listing, 900), 1);
     [standing] = await listStandingOrders(store.db);
     assert.is(standing?.standing.sell, undefined, 'the cancelled offer no longer sells');
@@ -55,21 +70,11 @@ test('an order keeps its window and sells only in intervals inside it; an ended 
   const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
   const chain = await openChain({ db: store.db });
   try {
-    const ownerKey = chain.accounts.safeOwnerKeys[1]!;
-    const owner = privateKeyToAccount(ownerKey).address;
     const meter = '0x' + '8'.repeat(40);
-    await registerMeter(store.db, { address: meter, zone: 'feeder-8', ownerAddress: owner, nameplateW: 8000 });
-    const wallet = chain.clients.walletFor(ownerKey);
-    const listing = chain.addresses.energyListing;
-    const { publicClient } = chain.clients;
-    const place = async (limitPricePerKWh: bigint, validFromS: number, validUntilS: number) => {
-      const order = { owner, zone: zoneIdFromName('feeder-8'), side: 0, maxWhPerInterval: 2000, limitPricePerKWh, validFromS, validUntilS };
-      const hash = await wallet.writeContract({ address: listing, abi: energyListingAbi, functionName: 'placeOrder', args: [order] } as never);
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      const [placed] = parseEventLogs({ abi: energyListingAbi, logs: receipt.logs, eventName: 'OrderPlaced' });
-      return (placed!.args as { orderId: bigint }).orderId;
-    };
-    const chainNowS = Number((await publicClient.getBlock()).timestamp);
+    const { listing, place: placeOrder, cancel } = await listingOwner(store, chain, 1, meter, 'feeder-8');
+    const place = (limitPricePerKWh: bigint, validFromS: number, validUntilS: number) =>
+      placeOrder({ side: 0, maxWhPerInterval: 2000, limitPricePerKWh, validFromS, validUntilS });
+    const chainNowS = Number((await chain.clients.publicClient.getBlock()).timestamp);
     const windowStartS = Math.ceil(chainNowS / 900) * 900 + 3600; // an interval boundary an hour or more ahead
     const window = { validFromS: windowStartS, validUntilS: windowStartS + 1800 }; // two 15-minute intervals
 
@@ -90,10 +95,6 @@ test('an order keeps its window and sells only in intervals inside it; an ended 
       'sells only in the two intervals inside the window',
     );
 
-    const cancel = async (orderId: bigint) => {
-      const hash = await wallet.writeContract({ address: listing, abi: energyListingAbi, functionName: 'cancelOrder', args: [orderId] } as never);
-      await publicClient.waitForTransactionReceipt({ hash });
-    };
     await cancel(shortId);
     assert.is(await indexListingOrders(store.db, chain.clients, listing, 900), 1);
     assert.is(await sellPriceIn(windowStartS), undefined, 'cancelled: no sell side');

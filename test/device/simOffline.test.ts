@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,7 @@ import { ZERO_DIGEST_HEX } from '../../shared/protocol/recordTypes.ts';
 import { meterTopic, parseMeterTopic } from '../../shared/protocol/topics.ts';
 import { decodeRecord } from '../../shared/protocol/wireCodec.ts';
 import { freshFirmwareCode } from './freshFirmware.ts';
+import { findFreePort } from './mosquittoProcess.ts';
 
 const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
 const CLI_PATH = fileURLToPath(new URL('../../bin/peer-energy-trader.js', import.meta.url));
@@ -32,14 +32,7 @@ const workDir = mkdtempSync(join(tmpdir(), 'pet-sim-offline-'));
 test.after(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** A port nothing listens on: the broker of a meter that never gets online. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port from the kernel');
-  return address.port;
-}
+const closedPort = findFreePort;
 
 /**
  * Plays the relay's delivery part for a set of meters: collects their records, checks each chain link as the

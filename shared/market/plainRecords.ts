@@ -17,25 +17,10 @@ import type { Trade } from './trade.ts';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-interface TradeConstructor {
-  new (
-    zoneId: string,
-    sellOrderId: string,
-    buyOrderId: string,
-    seller: string,
-    buyer: string,
-    energyWh: number,
-    priceMicroPerKWh: number,
-    amountMicro: bigint,
-    sellerFeeMicroPerKWh: number,
-    buyerFeeMicroPerKWh: number,
-    sellerFeeMicro: bigint,
-    buyerFeeMicro: bigint,
-  ): Trade;
-}
+/** What `new` on `fill` (a function that sets the fields of its `this`) takes and makes: its parameters, a `T`. */
+type PlainConstructor<Fill extends (...args: never[]) => void, T> = new (...args: Parameters<Fill>) => T;
 
-/** `new PlainTrade(…)` is the object literal `{ zoneId, sellOrderId, …, buyerFeeMicro }` (fields in `Trade` order). */
-export const PlainTrade = function PlainTrade(
+const plainTrade = function PlainTrade(
   this: Writable<Trade>,
   zoneId: string,
   sellOrderId: string,
@@ -62,15 +47,13 @@ export const PlainTrade = function PlainTrade(
   this.buyerFeeMicroPerKWh = buyerFeeMicroPerKWh;
   this.sellerFeeMicro = sellerFeeMicro;
   this.buyerFeeMicro = buyerFeeMicro;
-} as unknown as TradeConstructor;
+};
+
+/** `new PlainTrade(…)` is the object literal `{ zoneId, sellOrderId, …, buyerFeeMicro }` (fields in `Trade` order). */
+export const PlainTrade = plainTrade as unknown as PlainConstructor<typeof plainTrade, Trade>;
 PlainTrade.prototype = Object.prototype;
 
-interface BookEntryConstructor {
-  new (order: Order, energyWh: number, limitMicroPerKWh: number, feeMicroPerKWh: number): BookEntry;
-}
-
-/** `new PlainBookEntry(…)` is the object literal `{ order, energyWh, limitMicroPerKWh, feeMicroPerKWh }`. */
-export const PlainBookEntry = function PlainBookEntry(
+const plainBookEntry = function PlainBookEntry(
   this: Writable<BookEntry>,
   order: Order,
   energyWh: number,
@@ -81,5 +64,8 @@ export const PlainBookEntry = function PlainBookEntry(
   this.energyWh = energyWh;
   this.limitMicroPerKWh = limitMicroPerKWh;
   this.feeMicroPerKWh = feeMicroPerKWh;
-} as unknown as BookEntryConstructor;
+};
+
+/** `new PlainBookEntry(…)` is the object literal `{ order, energyWh, limitMicroPerKWh, feeMicroPerKWh }`. */
+export const PlainBookEntry = plainBookEntry as unknown as PlainConstructor<typeof plainBookEntry, BookEntry>;
 PlainBookEntry.prototype = Object.prototype;

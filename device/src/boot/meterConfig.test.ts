@@ -50,6 +50,14 @@ test('bad values are refused with the setting named', () => {
   }
 });
 
+test('a missing setting is named as missing, an explicit null as null', () => {
+  const missing = problemOf({ v: 1, mqtt: { host: '127.0.0.1' } });
+  assert.is(missing?.code, 'bad_config');
+  assert.is(missing?.message, 'address: expected a non-empty string, got nothing (the setting is missing)');
+  const explicitNull = problemOf({ v: 1, address: null, mqtt: { host: '127.0.0.1' } });
+  assert.is(explicitNull?.message, 'address: expected a non-empty string, got null');
+});
+
 test('provisioning writes the defaults of espruino.config.json, which the firmware accepts', () => {
   const defaults = JSON.parse(readFileSync(new URL('../../../espruino.config.json', import.meta.url), 'utf8'));
   const stored = buildMeterConfig({

@@ -58,8 +58,13 @@ export interface ConfigProblem {
   message: string;
 }
 
+/**
+ * Throws the problem for one setting. A missing one is named as missing: Espruino's `JSON.stringify(undefined)`
+ * gives the string "null" (V8 gives undefined), which would read as an explicit null in pet.cfg.
+ */
 function fail(path: string, expected: string, got: unknown): never {
-  throw { code: 'bad_config', message: path + ': expected ' + expected + ', got ' + JSON.stringify(got) } as ConfigProblem;
+  const shown = got === undefined ? 'nothing (the setting is missing)' : String(JSON.stringify(got)).substring(0, 80);
+  throw { code: 'bad_config', message: path + ': expected ' + expected + ', got ' + shown } as ConfigProblem;
 }
 
 function section(source: any, name: string): any {

@@ -47,6 +47,13 @@ contract SettlementRulesTest is MarketFixture {
         uint32 soldWh;
     }
 
+    /// @dev Settles interval T1 of ZONE at PRICE_PER_KWH as the settler. Arguments are built by the caller, before
+    /// the prank: a precompile call while building them would take it.
+    function _settleT1(bytes memory sellers, bytes memory trades) internal {
+        vm.prank(settler);
+        market.settle(ZONE, T1, T1 + 900, PRICE_PER_KWH, sellers, trades);
+    }
+
     /// @dev Picks one of a few boundary values (or, for the last choice, `fallbackValue`).
     function _pick(uint256 seed, uint256[5] memory values, uint256 fallbackValue) internal pure returns (uint256) {
         uint256 choice = seed % 6;
@@ -165,8 +172,7 @@ contract SettlementRulesTest is MarketFixture {
         bytes memory expected = _expectedError(c);
         uint256 sellerBalance = market.accountOf(_seller(1)).balance;
         if (expected.length != 0) vm.expectRevert(expected);
-        vm.prank(settler);
-        market.settle(ZONE, T1, T1 + 900, PRICE_PER_KWH, sellers, trades);
+        _settleT1(sellers, trades);
         if (expected.length != 0) return;
         MeterState memory state = market.meterStateOf(meterA);
         assertEq(state.lastSeq, c.seal.seq, "last seq");
@@ -190,10 +196,8 @@ contract SettlementRulesTest is MarketFixture {
         );
         bytes memory trades = bytes.concat(SealSigning.trade(_buyer(1), 0, 500), SealSigning.trade(_buyer(1), 1, 500));
         vm.expectRevert(abi.encodeWithSelector(ITradingMarketplace.SealReplayed.selector, meterA, 11, 12));
-        vm.prank(settler);
-        market.settle(ZONE, T1, T1 + 900, PRICE_PER_KWH, reversed, trades);
-        vm.prank(settler);
-        market.settle(ZONE, T1, T1 + 900, PRICE_PER_KWH, inOrder, trades);
+        _settleT1(reversed, trades);
+        _settleT1(inOrder, trades);
         MeterState memory state = market.meterStateOf(meterA);
         assertEq(state.lastSeq, 12, "last seq");
         assertEq(state.lastExportEndWh, 7_000, "last export end");
@@ -204,8 +208,7 @@ contract SettlementRulesTest is MarketFixture {
         address meterE = _registerMeter(5, ZONE);
         bytes memory entry =
             SealSigning.sellerEntry(_meterKey(5), _seller(5), SealSigning.seal(meterE, 0, T1, T1 + 900, 0, 1_000));
-        vm.prank(settler);
-        market.settle(ZONE, T1, T1 + 900, PRICE_PER_KWH, entry, SealSigning.trade(_buyer(1), 0, 100));
+        _settleT1(entry, SealSigning.trade(_buyer(1), 0, 100));
         assertTrue(market.meterStateOf(meterE).hasSettled, "settled");
         vm.expectRevert(abi.encodeWithSelector(ITradingMarketplace.SealReplayed.selector, meterE, 0, 0));
         vm.prank(settler);
@@ -220,12 +223,7 @@ contract SettlementRulesTest is MarketFixture {
     function test_tradeRulesNameTheTrade() public {
         bytes memory entry = _entryA();
         vm.expectRevert(abi.encodeWithSelector(ITradingMarketplace.TradeEnergyZero.selector, 2));
-        vm.prank(settler);
-        market.settle(
-            ZONE,
-            T1,
-            T1 + 900,
-            PRICE_PER_KWH,
+        _settleT1(
             entry,
             bytes.concat(
                 SealSigning.trade(_buyer(1), 0, 100),
@@ -234,26 +232,13 @@ contract SettlementRulesTest is MarketFixture {
             )
         );
         vm.expectRevert(abi.encodeWithSelector(ITradingMarketplace.SellerIndexOutOfRange.selector, 5, 1));
-        vm.prank(settler);
-        market.settle(
-            ZONE,
-            T1,
-            T1 + 900,
-            PRICE_PER_KWH,
-            entry,
-            bytes.concat(SealSigning.trade(_buyer(1), 0, 100), SealSigning.trade(_buyer(2), 5, 0))
-        );
+        _settleT1(entry, bytes.concat(SealSigning.trade(_buyer(1), 0, 100), SealSigning.trade(_buyer(2), 5, 0)));
     }
 
     function test_underfundedBuyerOfALaterRun() public {
         bytes memory entry = _entryA();
         vm.expectRevert(abi.encodeWithSelector(ITradingMarketplace.InsufficientDeposit.selector, _buyer(3), 50_000, 0));
-        vm.prank(settler);
-        market.settle(
-            ZONE,
-            T1,
-            T1 + 900,
-            PRICE_PER_KWH,
+        _settleT1(
             entry,
             bytes.concat(
                 SealSigning.trade(_buyer(1), 0, 100),
@@ -267,12 +252,7 @@ contract SettlementRulesTest is MarketFixture {
     function test_buyerInTwoRunsIsDebitedForBoth() public {
         uint256 before = market.accountOf(_buyer(1)).balance;
         bytes memory entry = _entryA();
-        vm.prank(settler);
-        market.settle(
-            ZONE,
-            T1,
-            T1 + 900,
-            PRICE_PER_KWH,
+        _settleT1(
             entry,
             bytes.concat(
                 SealSigning.trade(_buyer(1), 0, 100),

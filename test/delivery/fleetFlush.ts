@@ -5,10 +5,11 @@
  * every record), and judge what the relay stored against what each meter produced.
  */
 import { join } from 'node:path';
+import * as assert from 'uvu/assert';
 import type { FleetReport, MeterReport } from '../../device/sim/fleetReport.ts';
 import { startSimulatedMeters, type SimulatedFleet, type SimulatedMetersOptions } from '../../device/sim/simulatedMeters.ts';
 import { freshFirmwareCode } from '../device/freshFirmware.ts';
-import type { DeliveryRig } from './deliveryRig.ts';
+import type { DeliveryRig, DeliveryRigOptions } from './deliveryRig.ts';
 import { checkStoredChain, type ProducedRange, type StoredChainReport } from './storedChains.ts';
 
 export interface FlushingFleetOptions {
@@ -109,4 +110,53 @@ export async function checkFleetStored(rig: DeliveryRig, ranges: ProducedRange[]
   for (const range of ranges) reports.push(await checkStoredChain(rig.sql, range));
   const problems = reports.flatMap((report) => report.problems.map((problem) => `${report.address}: ${problem}`));
   return { reports, problems };
+}
+
+/** Issue 9's flush: 50 meters with an hour of buffered readings each … */
+export const ACCEPTANCE_FLEET = { meters: 50, offlineS: 3600 } as const;
+/** … through a broker that drops beyond 20 queued messages a client, to a relay with two connections. */
+export const ACCEPTANCE_RIG: DeliveryRigOptions = { maxQueuedMessages: 20, relayConnections: 2 };
+
+/** Hang guard of a drain: a flush takes 40 … 60 s here under load. */
+export const DRAIN_TIMEOUT_MS = 180_000;
+
+/** What a finished flush left: the fleet's last report, the broker's drops, the relay's figures, the judgement. */
+export interface FlushOutcome {
+  final: FleetReport;
+  /** How long the drain took. */
+  drainMs: number;
+  drops: Map<string, number>;
+  metrics: Record<string, number>;
+  reports: StoredChainReport[];
+  problems: string[];
+  stored: number;
+  expected: number;
+}
+
+/** Drains the fleet (every meter's whole production must be stored), then gathers and judges what happened. */
+export async function finishFlush(rig: DeliveryRig, fleet: SimulatedFleet): Promise<FlushOutcome> {
+  const drainStartedMs = Date.now();
+  const final = await drainFleet(rig, fleet, DRAIN_TIMEOUT_MS);
+  const drainMs = Date.now() - drainStartedMs;
+  const drops = rig.brokerDrops();
+  const metrics = await rig.deliveryMetrics();
+  const { reports, problems } = await checkFleetStored(rig, final.meters.map((meter) => producedRange(meter)));
+  const stored = reports.reduce((sum, report) => sum + report.stored, 0);
+  const expected = reports.reduce((sum, report) => sum + report.expected, 0);
+  return { final, drainMs, drops, metrics, reports, problems, stored, expected };
+}
+
+/**
+ * The acceptance of a flush through a dropping broker: the broker did drop, yet every record is stored exactly
+ * once, every chain intact, every meter's queue empty and acknowledged up to its last record, nothing refused.
+ */
+export async function assertFlushedExactlyOnce(rig: DeliveryRig, outcome: FlushOutcome): Promise<void> {
+  assert.ok(outcome.drops.size > 0, 'the broker dropped messages it had PUBACKed (its log says "Outgoing messages are being dropped")');
+  assert.equal(outcome.problems, [], 'every record stored exactly once, every chain intact, every seal signed by its meter');
+  assert.is(outcome.stored, outcome.expected);
+  for (const meter of outcome.final.meters) {
+    assert.is(meter.queued, 0, `meter ${meter.index}'s flash queue is empty`);
+    assert.is(meter.acknowledgedSeq, meter.lastSeq, `meter ${meter.index} is acknowledged up to its last record`);
+  }
+  assert.is(Number((await rig.sql`SELECT count(*) AS n FROM rejections`)[0]!.n), 0, 'nothing refused');
 }

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { clearZone } from './clearZone.ts';
 import { clearZoneReference } from './clearZoneReference.ts';
 import { bookEntryOf, type BookEntry, type Order } from './order.ts';
+import { makeRandom } from './bench/seededRandom.ts';
 
 // Books that stress every branch: few participants (self-trade netting), few prices (ties, marginal levels,
 // id order), energies around the threshold, fees and effective limits as the zone tree makes them.
@@ -34,19 +35,6 @@ test('property: clearZone gives exactly the reference result (trades, order, amo
     { numRuns: 1500 },
   );
 });
-
-/** xorshift32, so the large book is the same on every run. */
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x100000000;
-  };
-}
 
 test('a large book (the sorting and rationing paths for big sides) matches the reference', () => {
   for (const [seed, priceCount] of [[1, 250_000], [2, 40], [3, 3_000_000_000]] as const) {

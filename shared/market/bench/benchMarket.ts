@@ -10,23 +10,11 @@ import { clearOrders } from '../clearZone.ts';
 import { clearZoneColumns } from '../clearZoneColumns.ts';
 import { ScratchArena } from '../scratchArena.ts';
 import { bookEntryOf, type BookEntry, type Order } from '../order.ts';
+import { makeRandom } from './seededRandom.ts';
 
 const orderCount = Number(process.env.BENCH_ORDERS ?? 100_000);
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 const warmUpRounds = 3;
-
-/** xorshift32: the same book on every run and machine. */
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x100000000;
-  };
-}
 
 function makeBook(count: number): Order[] {
   const random = makeRandom(20_220_801);

@@ -2,6 +2,8 @@
  * Why a sign-in or a session was refused. The web room maps each code to an HTTP status; nothing here knows
  * status codes.
  */
+import { CodedError } from '../codedError.ts';
+
 export type AuthErrorCode =
   /** The address is not a 0x-prefixed 20-byte hex string. */
   | 'bad_address'
@@ -21,12 +23,6 @@ export type AuthErrorCode =
   | 'expired_token';
 
 /** A refused sign-in or session, with a stable `code` and a message saying what was expected and what came. */
-export class AuthError extends Error {
+export class AuthError extends CodedError<AuthErrorCode> {
   override readonly name = 'AuthError';
-  readonly code: AuthErrorCode;
-
-  constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -3,6 +3,8 @@
  * was posted or by the chain when the relay sent it. The web room maps each code to an HTTP status; the queue
  * stores the code of a row the chain refused (`signed_orders.failure_code`).
  */
+import { CodedError } from '../codedError.ts';
+
 export type SignedOrderErrorCode =
   /** Not 65 bytes r ‖ s ‖ v, v not 27/28 (or 0/1), s in the upper half of the curve order, or no point recovers. */
   | 'malformed_signature'
@@ -36,12 +38,6 @@ export type SignedOrderErrorCode =
   | 'chain_refused';
 
 /** A refused signed order, with a stable `code` and a message saying what was expected and what came. */
-export class SignedOrderError extends Error {
+export class SignedOrderError extends CodedError<SignedOrderErrorCode> {
   override readonly name = 'SignedOrderError';
-  readonly code: SignedOrderErrorCode;
-
-  constructor(code: SignedOrderErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -2,6 +2,8 @@
  * A refusal of the privacy room (field encryption, export, erasure) with a stable `code`. The web room turns it
  * into HTTP (`relay/web/routes/privacyRoutes.ts`); nothing in this room knows status codes.
  */
+import { CodedError } from '../codedError.ts';
+
 export type PrivacyErrorCode =
   /** A ciphertext does not have the `pet-gcm1.<keyId>.<iv>.<data>` shape. */
   | 'bad_ciphertext'
@@ -16,12 +18,6 @@ export type PrivacyErrorCode =
   /** The owner has trades whose settlement is not final yet; erasing now would break a payment in flight. */
   | 'settlement_pending';
 
-export class PrivacyError extends Error {
+export class PrivacyError extends CodedError<PrivacyErrorCode> {
   override readonly name = 'PrivacyError';
-  readonly code: PrivacyErrorCode;
-
-  constructor(code: PrivacyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

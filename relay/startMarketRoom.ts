@@ -2,10 +2,12 @@
  * The market room (DESIGN §3 from "interval close" on): a loop that, on the relay's clock,
  *  0. sends the households' signed orders to `EnergyListing` (`relay/chain/submitSignedOrders.ts`, the relay
  *     paying the gas) and indexes standing orders placed on-chain into `standing_orders`;
- *  1. clears each zone's current interval once (standing orders × forecasts → pay-as-clear auction), under a
- *     PostgreSQL advisory lock per (zone, interval) so one relay of many clears it (DESIGN §8);
+ *  1. clears each zone tree's current interval once (standing orders × forecasts → pay-as-clear auction per
+ *     zone, local first, the remainder up the tree with grid fees; a zone outside the configured tree clears on
+ *     its own), under a PostgreSQL advisory lock per (root zone, interval) so one relay of many clears it (DESIGN §8);
  *  2. once an interval has ended and its grace period for late seals has passed, builds and persists its
- *     settlement batch from the sellers' stored seals (delivery decides what is paid);
+ *     settlement batches, one per zone that matched trades, from the sellers' stored seals (delivery decides what
+ *     is paid);
  *  3. drives open batches on-chain (`relay/chain/settleBatchOnChain.ts`), retrying with backoff;
  * and publishes clearing results, trades, "energy available nearby" and settlements to the feed, the meters'
  * command topics and the notifications table. Composed beside `startRelay` (it needs only the store, the broker
@@ -15,10 +17,12 @@ import type { Logger } from 'pino';
 import type { TradingParameters } from '../shared/config/tradingParameters.ts';
 import type { ChainClients } from './chain/chainClients.ts';
 import type { PlatformAddresses } from './chain/platformAddresses.ts';
+import { readGridFees } from './chain/climbFee.ts';
 import { indexListingOrders } from './chain/indexListingOrders.ts';
 import { settleBatchOnChain, type SettleBatchDeps } from './chain/settleBatchOnChain.ts';
 import { submitSignedOrders } from './chain/submitSignedOrders.ts';
 import { clearMarketInterval } from './market/clearMarketInterval.ts';
+import { createZoneDirectory, type ZoneDirectory } from './market/zoneDirectory.ts';
 import { intervalStartOf } from './market/marketTime.ts';
 import { prepareSettlementBatch } from './market/prepareSettlementBatch.ts';
 import { createMarketPublisher, type FeedPublisher, type MarketPublisher } from './notify/marketPublisher.ts';
@@ -28,6 +32,19 @@ import { listIntervalsAwaitingBatch, listOpenBatches } from './store/marketQueri
 import { announceListingChain } from './store/marketQueries/listingChain.ts';
 import { listStandingOrders } from './store/marketQueries/standingOrders.ts';
 import type { RelayDatabase } from './store/relayDatabase.ts';
+
+/** The contract charges the grid fees it holds; the relay clears with its own. Say so when they differ. */
+async function warnOnGridFeeMismatch(clients: ChainClients, marketplace: `0x${string}`, params: TradingParameters, logger: Logger): Promise<void> {
+  const configured = [params.gridFeeMicroPerKWh.house, params.gridFeeMicroPerKWh.feeder, params.gridFeeMicroPerKWh.substation].map(BigInt);
+  try {
+    const onChain = await readGridFees(clients, marketplace);
+    if (onChain.some((fee, i) => fee !== configured[i])) {
+      logger.warn({ onChain: onChain.map(String), configured: configured.map(String) }, 'grid fees on-chain differ from PET_GRID_FEE_*_PER_KWH: trades that climbed zone levels clear at the configured fees and settle at the on-chain ones');
+    }
+  } catch (error) {
+    logger.warn({ err: (error as Error).message.split('\n')[0] }, 'could not read the grid fees on-chain');
+  }
+}
 
 export interface MarketRoomOptions {
   db: RelayDatabase;
@@ -46,6 +63,8 @@ export interface MarketRoomOptions {
   feed?: FeedPublisher | undefined;
   brokerUrl?: string | undefined;
   topicPrefix?: string;
+  /** The zone tree (`PET_ZONE_TREE`); default: no tree, every zone clears on its own. */
+  zones?: ZoneDirectory;
   /** Settle on this chain; absent: clear only. */
   chain?: {
     clients: ChainClients;
@@ -84,6 +103,7 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
   const { db, params } = options;
   const logger = options.logger.child({ room: 'market' });
   const intervalSeconds = params.intervalSeconds;
+  const zones = options.zones ?? createZoneDirectory([]);
   const nowS = options.nowS ?? (() => Date.now() / 1000);
   const clearDelayS = options.clearDelayS ?? Math.max(1, Math.round(intervalSeconds * 0.1));
   const sealGraceS = options.sealGraceS ?? Math.max(1, Math.round(intervalSeconds * 0.1));
@@ -109,21 +129,23 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
   async function clearDue(now: number): Promise<void> {
     const startS = intervalStartOf(now, intervalSeconds);
     if (now < startS + clearDelayS) return;
-    const zones = [...new Set((await listStandingOrders(db)).map((s) => s.zone))].sort();
-    for (const zone of zones) {
-      const outcome = await clearMarketInterval(db, { zone, intervalStartS: startS, intervalSeconds, params, relayId: options.relayId });
+    const roots = [...new Set((await listStandingOrders(db)).map((s) => zones.rootOf(s.zone).id))].sort();
+    for (const root of roots) {
+      const outcome = await clearMarketInterval(db, { zone: root, intervalStartS: startS, intervalSeconds, params, relayId: options.relayId, zones });
       if (outcome.status !== 'cleared') continue;
-      const { cleared } = outcome;
-      stats.intervalsCleared += 1;
-      stats.trades += cleared.trades.length;
-      logger.info({ zone, intervalStartS: startS, orders: cleared.orders.length, trades: cleared.trades.length, clearedWh: cleared.clearedWh, priceMicroPerKWh: cleared.clearingPriceMicroPerKWh }, 'interval cleared');
-      await notifyCleared(db, publisher, cleared);
+      for (const cleared of outcome.tree) {
+        stats.intervalsCleared += 1;
+        stats.trades += cleared.trades.length;
+        if (cleared.orders.length + cleared.trades.length === 0) continue;
+        logger.info({ zone: cleared.zone, intervalStartS: startS, orders: cleared.orders.length, trades: cleared.trades.length, clearedWh: cleared.clearedWh, curtailedWh: cleared.curtailedWh, priceMicroPerKWh: cleared.clearingPriceMicroPerKWh }, 'interval cleared');
+        await notifyCleared(db, publisher, cleared);
+      }
     }
   }
 
   async function buildDue(now: number): Promise<void> {
     for (const due of await listIntervalsAwaitingBatch(db, Math.floor(now - sealGraceS))) {
-      const outcome = await prepareSettlementBatch(db, { zone: due.zone, intervalStartS: due.intervalStartS, intervalSeconds, terms });
+      const outcome = await prepareSettlementBatch(db, { zone: due.zone, intervalStartS: due.intervalStartS, intervalSeconds, terms, zones });
       if (outcome === 'built' || outcome === 'empty') logger.info({ zone: due.zone, intervalStartS: due.intervalStartS, outcome }, 'settlement batch persisted');
     }
   }
@@ -147,6 +169,7 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
 
   // The web room checks signed orders against this listing's EIP-712 domain.
   if (chain !== undefined) await announceListingChain(db, { chainId: chain.clients.chain.id, listing: chain.addresses.energyListing as `0x${string}` });
+  if (chain !== undefined) await warnOnGridFeeMismatch(chain.clients, chain.addresses.tradingMarketplace as `0x${string}`, params, logger);
 
   let isStopping = false;
   let running: Promise<void> | undefined;
@@ -159,7 +182,7 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
       logger.warn({ err: (error as Error).message.split('\n')[0] }, 'sending signed orders failed; will retry');
     }
     try {
-      const changed = await indexListingOrders(db, chain.clients, chain.addresses.energyListing, intervalSeconds);
+      const changed = await indexListingOrders(db, chain.clients, chain.addresses.energyListing, intervalSeconds, zones.chainZoneOf);
       if (changed > 0) logger.info({ meters: changed }, 'standing orders indexed from EnergyListing');
     } catch (error) {
       logger.warn({ err: (error as Error).message.split('\n')[0] }, 'indexing EnergyListing failed; will retry');

@@ -18,14 +18,17 @@ test('seller entries are byte for byte what the contracts module encodes (seller
 
 test('trades pack to 26 bytes each and decode back; out-of-range values are refused', () => {
   const entries = [
-    { buyer: '0x' + 'a'.repeat(40), sellerIndex: 0, energyWh: 1 },
-    { buyer: '0x' + 'b'.repeat(40), sellerIndex: 65535, energyWh: 0xffffffff },
+    { buyer: '0x' + 'a'.repeat(40), sellerIndex: 0, energyWh: 1, buyerClimb: 0 },
+    { buyer: '0x' + 'b'.repeat(40), sellerIndex: 16_383, energyWh: 0xffffffff, buyerClimb: 3 },
   ];
   const packed = encodeTrades(entries);
   assert.is((packed.length - 2) / 2, 2 * TRADE_ENTRY_BYTES);
   assert.equal(decodeTrades(packed), entries);
+  // The u16 after the buyer: climb in the top 2 bits, seller index below (3 << 14 | 16 383 = 0xffff).
+  assert.is(packed.slice(2 + 2 * (TRADE_ENTRY_BYTES + 20), 2 + 2 * (TRADE_ENTRY_BYTES + 22)), 'ffff');
   assert.throws(() => encodeTrades([{ ...entries[0]!, energyWh: 0 }]), /energyWh/);
-  assert.throws(() => encodeTrades([{ ...entries[0]!, sellerIndex: 65536 }]), /sellerIndex/);
+  assert.throws(() => encodeTrades([{ ...entries[0]!, sellerIndex: 16_384 }]), /sellerIndex/);
+  assert.throws(() => encodeTrades([{ ...entries[0]!, buyerClimb: 4 }]), /buyerClimb/);
 });
 
 test.run();

@@ -17,11 +17,18 @@ export interface SellerEntry {
   seal: SealRecord;
 }
 
-/** One trade entry; `sellerIndex` points into the sellers list. */
+/** Sellers one batch can name: the trade entry's u16 keeps its top 2 bits for the buyer's climb. */
+export const MAX_SELLERS_PER_BATCH = 0x4000;
+
+/**
+ * One trade entry; `sellerIndex` points into the sellers list; `buyerClimb` (0…3, default 0) is how many zone
+ * levels the buyer's order climbed to the batch's zone, which sets the buyer's grid fee on-chain.
+ */
 export interface TradeEntry {
   buyer: string;
   sellerIndex: number;
   energyWh: number;
+  buyerClimb?: number;
 }
 
 /** Packs the sellers. The seal's `sig` is already r ‖ s ‖ v (docs/protocol.md), as the contract reads it. */
@@ -42,10 +49,12 @@ export function encodeTrades(entries: readonly TradeEntry[]): Hex {
   const view = new DataView(out.buffer);
   entries.forEach((entry, i) => {
     const offset = i * TRADE_ENTRY_BYTES;
-    if (!Number.isInteger(entry.sellerIndex) || entry.sellerIndex < 0 || entry.sellerIndex > 0xffff) throw new RangeError(`sellerIndex: expected 0 … 65535, got ${entry.sellerIndex}`);
+    if (!Number.isInteger(entry.sellerIndex) || entry.sellerIndex < 0 || entry.sellerIndex >= MAX_SELLERS_PER_BATCH) throw new RangeError(`sellerIndex: expected 0 … ${MAX_SELLERS_PER_BATCH - 1}, got ${entry.sellerIndex}`);
+    const buyerClimb = entry.buyerClimb ?? 0;
+    if (!Number.isInteger(buyerClimb) || buyerClimb < 0 || buyerClimb > 3) throw new RangeError(`buyerClimb: expected 0 … 3, got ${buyerClimb}`);
     if (!Number.isInteger(entry.energyWh) || entry.energyWh <= 0 || entry.energyWh > 0xffffffff) throw new RangeError(`energyWh: expected 1 … 2^32 − 1, got ${entry.energyWh}`);
     out.set(hexToBytes(entry.buyer.toLowerCase(), 20, 'buyer'), offset);
-    view.setUint16(offset + 20, entry.sellerIndex);
+    view.setUint16(offset + 20, (buyerClimb << 14) | entry.sellerIndex);
     view.setUint32(offset + 22, entry.energyWh);
   });
   return viemBytesToHex(out);
@@ -57,11 +66,8 @@ export function decodeTrades(tradesHex: Hex): TradeEntry[] {
   if (digits.length % (TRADE_ENTRY_BYTES * 2) !== 0) throw new RangeError(`trades: expected a multiple of ${TRADE_ENTRY_BYTES} bytes, got ${digits.length / 2}`);
   const entries: TradeEntry[] = [];
   for (let offset = 0; offset < digits.length; offset += TRADE_ENTRY_BYTES * 2) {
-    entries.push({
-      buyer: `0x${digits.slice(offset, offset + 40)}`,
-      sellerIndex: parseInt(digits.slice(offset + 40, offset + 44), 16),
-      energyWh: parseInt(digits.slice(offset + 44, offset + 52), 16),
-    });
+    const indexField = parseInt(digits.slice(offset + 40, offset + 44), 16);
+    entries.push({ buyer: `0x${digits.slice(offset, offset + 40)}`, sellerIndex: indexField & (MAX_SELLERS_PER_BATCH - 1), energyWh: parseInt(digits.slice(offset + 44, offset + 52), 16), buyerClimb: indexField >> 14 });
   }
   return entries;
 }

@@ -34,12 +34,12 @@ async function ownedMeters(db: RelayDatabase, owner: string): Promise<{ address:
   return rows.map((row) => ({ address: row.address, zone: row.zone, nameplateW: Number(row.nameplate_w ?? 0) }));
 }
 
-async function applyOrder(db: RelayDatabase, order: ListingOrder, isCancelled: boolean, intervalSeconds: number): Promise<number> {
+async function applyOrder(db: RelayDatabase, order: ListingOrder, isCancelled: boolean, intervalSeconds: number, chainZoneOf: (zone: string) => bigint): Promise<number> {
   const existing = new Map((await listStandingOrders(db)).map((s) => [s.meter, s]));
   const sideName: StandingSideName = order.side === SIDE_OFFER ? 'sell' : 'buy';
   let applied = 0;
   for (const meter of await ownedMeters(db, order.owner)) {
-    if (zoneIdFromName(meter.zone) !== order.zone) continue;
+    if (chainZoneOf(meter.zone) !== order.zone) continue;
     const stored = existing.get(meter.address);
     const current = stored?.standing ?? { participant: order.owner.toLowerCase(), nameplatePowerW: meter.nameplateW };
     const windows: { sell?: ValidityWindow | undefined; buy?: ValidityWindow | undefined } = { ...stored?.windows };
@@ -75,7 +75,14 @@ async function applyOrder(db: RelayDatabase, order: ListingOrder, isCancelled: b
  * Reads new `EnergyListing` logs since the stored cursor and applies them; resolves with how many meters changed.
  * @example await indexListingOrders(db, chain.clients, chain.addresses.energyListing, 900);
  */
-export async function indexListingOrders(db: RelayDatabase, clients: ChainClients, listing: Address, intervalSeconds: number): Promise<number> {
+export async function indexListingOrders(
+  db: RelayDatabase,
+  clients: ChainClients,
+  listing: Address,
+  intervalSeconds: number,
+  /** A zone's on-chain id (`ZoneDirectory.chainZoneOf`; default: the hash of its name). */
+  chainZoneOf: (zone: string) => bigint = zoneIdFromName,
+): Promise<number> {
   const chainId = clients.chain.id;
   const fromBlock = await readChainCursor(db, chainId, listing);
   const latest = await clients.publicClient.getBlockNumber({ cacheTime: 0 });
@@ -98,11 +105,11 @@ export async function indexListingOrders(db: RelayDatabase, clients: ChainClient
         validUntilS: Number(args.validUntilS),
       };
       placed.set(order.orderId, order);
-      changed += await applyOrder(db, order, false, intervalSeconds);
+      changed += await applyOrder(db, order, false, intervalSeconds, chainZoneOf);
     } else if (log.eventName === 'OrderCancelled') {
       const { orderId } = log.args as unknown as { orderId: bigint };
       const order = placed.get(orderId) ?? (await orderFromChain(clients, listing, orderId));
-      if (order !== undefined) changed += await applyOrder(db, order, true, intervalSeconds);
+      if (order !== undefined) changed += await applyOrder(db, order, true, intervalSeconds, chainZoneOf);
     }
   }
   await insertChainEvents(

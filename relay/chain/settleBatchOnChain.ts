@@ -14,6 +14,8 @@ import { insertChainEvents } from '../store/marketQueries/chainEvents.ts';
 import { deferBatch, markBatchConfirmed, markBatchFailed, markBatchSent, type SettlementBatch } from '../store/marketQueries/settlementBatches.ts';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
 import type { ChainClients } from './chainClients.ts';
+import { zoneIdLevel } from '../../contracts/deploy/zoneId.ts';
+import { climbFeePerKWh, readGridFees } from './climbFee.ts';
 import { decodeTrades } from './encodeSettlementCalldata.ts';
 import { escrowBalanceMicro } from './fundEscrow.ts';
 import { platformAbis, settleTakesIntervalEnd } from './platformAbis.ts';
@@ -91,8 +93,14 @@ async function finish(deps: SettleBatchDeps, batch: SettlementBatch, receipt: Tr
 
 async function ensureEscrow(deps: SettleBatchDeps, batch: SettlementBatch): Promise<string | undefined> {
   const owed = new Map<string, bigint>();
-  for (const trade of decodeTrades(batch.tradesHex)) {
-    owed.set(trade.buyer, (owed.get(trade.buyer) ?? 0n) + (BigInt(trade.energyWh) * BigInt(batch.priceMicroPerKWh)) / 1000n);
+  const trades = decodeTrades(batch.tradesHex);
+  // A buyer that climbed zone levels also owes their grid fees, charged per trade on top of the price.
+  const fees = trades.some((trade) => (trade.buyerClimb ?? 0) > 0) ? await readGridFees(deps.clients, deps.marketplace) : undefined;
+  const zoneLevel = zoneIdLevel(batch.chainZone);
+  for (const trade of trades) {
+    const climb = trade.buyerClimb ?? 0;
+    const feeMicro = fees === undefined || climb === 0 ? 0n : (BigInt(trade.energyWh) * climbFeePerKWh(fees, zoneLevel - climb, zoneLevel)) / 1000n;
+    owed.set(trade.buyer, (owed.get(trade.buyer) ?? 0n) + (BigInt(trade.energyWh) * BigInt(batch.priceMicroPerKWh)) / 1000n + feeMicro);
   }
   for (const [buyer, amount] of owed) {
     const balance = await escrowBalanceMicro(deps.clients, deps.marketplace, buyer);

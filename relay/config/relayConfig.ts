@@ -2,7 +2,11 @@
  * The relay's configuration: one validated, immutable value read once from the environment at start-up and
  * passed down to every room (store, ingest, verify, web, feed). Errors name the variable to fix.
  */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { MarketError } from '../../shared/market/marketError.ts';
+import { parseZoneForest } from '../../shared/market/parseZoneForest.ts';
+import type { ZoneNode } from '../../shared/market/zoneTree.ts';
 import { ConfigError } from './configError.ts';
 
 /** Where records are stored: PostgreSQL through postgres.js, or PGlite (Postgres in WASM) in a local folder. */
@@ -54,6 +58,11 @@ export interface RelayConfig {
   unknownMeterPolicy: UnknownMeterPolicy;
   /** `PET_LOG_LEVEL`: pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * `PET_ZONE_TREE`: path of a JSON file with the zone tree (one root zone or an array of roots; format in
+   * docs/grid_integration.md §Zone tree). Unset: no tree — every zone clears on its own.
+   */
+  zoneForest: readonly ZoneNode[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -65,6 +74,29 @@ function readInteger(env: Env, variable: string, fallback: number, min: number, 
   const value = Number(text);
   if (value < min || value > max) throw new ConfigError('invalid_setting', variable, `expected an integer ${min} … ${max}, got ${value}`);
   return value;
+}
+
+function readZoneForest(env: Env): readonly ZoneNode[] {
+  const path = env.PET_ZONE_TREE;
+  if (path === undefined || path === '') return [];
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('invalid_setting', 'PET_ZONE_TREE', `expected a readable JSON file, got ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('invalid_setting', 'PET_ZONE_TREE', `expected JSON in ${path}, got ${(error as Error).message}`);
+  }
+  try {
+    return parseZoneForest(value);
+  } catch (error) {
+    if (error instanceof MarketError) throw new ConfigError('invalid_setting', 'PET_ZONE_TREE', `${path}: ${error.code}: ${error.message}`);
+    throw error;
+  }
 }
 
 function readChoice<T extends string>(env: Env, variable: string, fallback: T, choices: readonly T[]): T {
@@ -139,6 +171,7 @@ export function readRelayConfig(env: Env = process.env): RelayConfig {
     resendHoldMs: readInteger(env, 'PET_RESEND_HOLD_MS', 3_000, 10, 600_000),
     unknownMeterPolicy: readChoice(env, 'PET_UNKNOWN_METERS', 'accept', ['accept', 'reject'] as const),
     logLevel: readChoice(env, 'PET_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    zoneForest: readZoneForest(env),
   };
   return Object.freeze(config);
 }

@@ -56,13 +56,13 @@ async function enqueue(db: RelayDatabase, chain: ListingChain, entry: NewSignedO
  *   `wrong_zone`, `nonce_used`, `nonce_gap`.
  * @example const queued = await acceptSignedPlaceOrder(db, meter, { order, nonce, deadlineS, signature }, Date.now() / 1000);
  */
-export async function acceptSignedPlaceOrder(db: RelayDatabase, meterAddress: string, signed: SignedPlaceOrder, nowS: number): Promise<SignedOrderRecord> {
+export async function acceptSignedPlaceOrder(db: RelayDatabase, meterAddress: string, signed: SignedPlaceOrder, nowS: number, chainZoneOf: (zone: string) => bigint = zoneIdFromName): Promise<SignedOrderRecord> {
   const { chain, domain } = await requireListing(db);
   const found = await requireMeter(db, meterAddress);
   // The signature first: whoever cannot sign as the owner learns nothing about the meter's owner or zone.
   const verified = await verifySignedPlaceOrder(domain, signed, nowS);
   checkMeterOwner(found, signed.order.owner);
-  const meterZoneId = zoneIdFromName(found.meter.zone);
+  const meterZoneId = chainZoneOf(found.meter.zone);
   if (meterZoneId !== signed.order.zone) {
     throw new SignedOrderError('wrong_zone', `the order names zone id ${signed.order.zone}, but meter ${found.meter.address} is in zone "${found.meter.zone}" (id ${meterZoneId})`);
   }
@@ -79,13 +79,13 @@ export async function acceptSignedPlaceOrder(db: RelayDatabase, meterAddress: st
  * @throws {SignedOrderError} as {@link acceptSignedPlaceOrder} (without the order's own checks), and
  *   `order_not_found`, `order_cancelled`.
  */
-export async function acceptSignedCancelOrder(db: RelayDatabase, meterAddress: string, signed: SignedCancelOrder, nowS: number): Promise<SignedOrderRecord> {
+export async function acceptSignedCancelOrder(db: RelayDatabase, meterAddress: string, signed: SignedCancelOrder, nowS: number, chainZoneOf: (zone: string) => bigint = zoneIdFromName): Promise<SignedOrderRecord> {
   const { chain, domain } = await requireListing(db);
   const found = await requireMeter(db, meterAddress);
   const verified = await verifySignedCancelOrder(domain, signed, nowS);
   checkMeterOwner(found, signed.owner);
   const placed = (await listOwnerListingOrders(db, chain.listing, signed.owner)).find((order) => order.orderId === signed.orderId);
-  if (placed === undefined || placed.zone !== zoneIdFromName(found.meter.zone)) {
+  if (placed === undefined || placed.zone !== chainZoneOf(found.meter.zone)) {
     throw new SignedOrderError('order_not_found', `${signed.owner.toLowerCase()} has no order ${signed.orderId} on EnergyListing in the zone of meter ${found.meter.address} (as indexed so far)`);
   }
   if (placed.isCancelled) throw new SignedOrderError('order_cancelled', `order ${signed.orderId} is already cancelled`);

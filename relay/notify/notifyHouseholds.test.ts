@@ -22,7 +22,7 @@ function recordingPublisher() {
 }
 
 const cleared: ClearedInterval = {
-  zone: 'feeder-1', intervalStartS: 900, intervalEndS: 1800, clearingPriceMicroPerKWh: 150_000, autoPriceMicroPerKWh: 150_000, clearedWh: 400,
+  zone: 'feeder-1', intervalStartS: 900, intervalEndS: 1800, clearingPriceMicroPerKWh: 150_000, autoPriceMicroPerKWh: 150_000, clearedWh: 400, curtailedWh: 0,
   orders: [
     { meter: '0xm1', forecastNetWh: 700, order: { id: '900:0xm1', participant: seller, side: 'sell', energyWh: 700, limitPriceMicroPerKWh: 150_000 } },
     { meter: '0xm2', forecastNetWh: -400, order: { id: '900:0xm2', participant: buyer, side: 'buy', energyWh: 400, limitPriceMicroPerKWh: 150_000 } },
@@ -31,7 +31,7 @@ const cleared: ClearedInterval = {
   trades: [
     {
       zoneId: 'feeder-1', sellOrderId: '900:0xm1', buyOrderId: '900:0xm2', seller, buyer, energyWh: 400, priceMicroPerKWh: 150_000, amountMicro: 60_000n,
-      sellerFeeMicroPerKWh: 0, buyerFeeMicroPerKWh: 0, sellerFeeMicro: 0n, buyerFeeMicro: 0n, tradeIndex: 0, sellerMeter: '0xm1', buyerMeter: '0xm2',
+      sellerFeeMicroPerKWh: 0, buyerFeeMicroPerKWh: 0, sellerFeeMicro: 0n, buyerFeeMicro: 0n, tradeIndex: 0, sellerMeter: '0xm1', buyerMeter: '0xm2', sellerClimb: 0, buyerClimb: 0,
     },
   ],
 };

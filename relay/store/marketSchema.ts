@@ -62,6 +62,10 @@ export const marketIntervals = pgTable(
     clearedWh: u64('cleared_wh').notNull(),
     clearedBy: text('cleared_by').notNull(),
     clearedAt: timestamp('cleared_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The root of the zone tree cleared with this zone (migration 0112). */
+    rootZone: text('root_zone'),
+    /** Energy a feeder limit kept from climbing out of this zone, both sides. */
+    curtailedWh: u64('curtailed_wh').notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.zone, table.intervalStartS] })],
 );
@@ -101,6 +105,12 @@ export const marketTrades = pgTable(
     amountMicro: numeric('amount_micro', { precision: 40, scale: 0 }).notNull(),
     deliveredWh: u64('delivered_wh'),
     paidMicro: numeric('paid_micro', { precision: 40, scale: 0 }),
+    /** Grid fee per kWh each side owes for the levels its order climbed to this zone, and how many (migration 0112). */
+    sellerFeeMicroPerKWh: u64('seller_fee_micro_per_kwh').notNull().default(0),
+    buyerFeeMicroPerKWh: u64('buyer_fee_micro_per_kwh').notNull().default(0),
+    sellerClimb: smallint('seller_climb').notNull().default(0),
+    buyerClimb: smallint('buyer_climb').notNull().default(0),
+    buyerFeeMicro: numeric('buyer_fee_micro', { precision: 40, scale: 0 }),
   },
   (table) => [primaryKey({ columns: [table.zone, table.intervalStartS, table.tradeIndex] })],
 );
@@ -120,6 +130,7 @@ export const settlementBatches = pgTable(
     tradeCount: integer('trade_count').notNull(),
     deliveredWh: u64('delivered_wh').notNull(),
     grossMicro: numeric('gross_micro', { precision: 40, scale: 0 }).notNull(),
+    gridFeeMicro: numeric('grid_fee_micro', { precision: 40, scale: 0 }).notNull().default('0'),
     txHash: text('tx_hash'),
     rawTx: text('raw_tx'),
     blockNumber: u64('block_number'),

@@ -23,4 +23,6 @@ export interface ApiDependencies {
   now: () => number;
   /** Keys for personal fields and owner pseudonyms (`relay/privacy/`); absent = privacy routes answer `data_key_missing`. */
   dataKeyring?: DataKeyring | undefined;
+  /** A zone's on-chain id, as meters are registered (`ZoneDirectory.chainZoneOf`); default: the hash of its name. */
+  chainZoneOf?: ((zone: string) => bigint) | undefined;
 }

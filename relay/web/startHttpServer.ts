@@ -11,6 +11,7 @@ import { attachFeed } from '../feed/attachFeed.ts';
 import { FeedHub } from '../feed/feedHub.ts';
 import type { DataKeyring } from '../privacy/dataKeyring.ts';
 import { loadDataKeyring } from '../privacy/loadDataKeyring.ts';
+import { createZoneDirectory } from '../market/zoneDirectory.ts';
 import { findMeter } from '../store/queries/findMeter.ts';
 import type { Store } from '../store/openStore.ts';
 import type { ReadinessCheck } from './apiDependencies.ts';
@@ -32,6 +33,8 @@ export interface StartHttpServerOptions {
   readinessChecks?: readonly ReadinessCheck[];
   /** Keys for personal fields (`relay/privacy/`); default: `loadDataKeyring` from PET_DATA_KEY, or a key file beside PGlite data. */
   dataKeyring?: DataKeyring;
+  /** A zone's on-chain id (`ZoneDirectory.chainZoneOf`); default: the hash of its name. */
+  chainZoneOf?: (zone: string) => bigint;
 }
 
 /** A running HTTP + WebSocket server. */
@@ -72,6 +75,11 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
  * const http = await startHttpServer({ config, store, events, metrics, logger });
  * logger.info({ url: http.url }, 'listening');
  */
+/** Meters are registered on-chain under the ids of the configured zone tree (`PET_ZONE_TREE`). */
+function chainZoneOfConfig(config: StartHttpServerOptions['config']): ((zone: string) => bigint) | undefined {
+  return 'zoneForest' in config ? createZoneDirectory((config as Pick<RelayConfig, 'zoneForest'>).zoneForest).chainZoneOf : undefined;
+}
+
 export async function startHttpServer(options: StartHttpServerOptions): Promise<RunningHttpServer> {
   const web = options.webConfig ?? readWebConfig(process.env);
   const logger = options.logger.child({ room: 'web' });
@@ -104,7 +112,7 @@ export async function startHttpServer(options: StartHttpServerOptions): Promise<
     sessionSecret: web.sessionSecret,
     maxPendingChallenges: web.maxPendingChallenges,
   });
-  const app = createApp({ db, signIn, metrics: registry, operatorToken: web.operatorToken, readinessChecks: options.readinessChecks ?? [], logger, now: Date.now, dataKeyring });
+  const app = createApp({ db, signIn, metrics: registry, operatorToken: web.operatorToken, readinessChecks: options.readinessChecks ?? [], logger, now: Date.now, dataKeyring, chainZoneOf: options.chainZoneOf ?? chainZoneOfConfig(options.config) });
   // The page is bundled in memory at start; a failed bundle leaves the API serving and is logged.
   void mountDashboard(app, { onBuildError: (error) => logger.error({ err: error }, 'dashboard bundle failed') });
   handle = (request) => app.fetch(request);

@@ -12,7 +12,8 @@ export type MarketErrorCode =
   | 'bad_side'
   | 'duplicate_order_id'
   | 'unknown_zone'
-  | 'duplicate_zone_id';
+  | 'duplicate_zone_id'
+  | 'bad_zone_level';
 
 /** An input the market refuses. `path` names the field that failed, when one did. */
 export class MarketError extends Error {

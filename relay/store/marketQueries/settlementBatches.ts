@@ -28,6 +28,8 @@ export interface SettlementBatch {
   tradeCount: number;
   deliveredWh: number;
   grossMicro: bigint;
+  /** Grid fees the batch credits the grid operator (buyers' and sellers'), as the contract computes them. */
+  gridFeeMicro: bigint;
   txHash: Hex | null;
   rawTx: Hex | null;
   attempts: number;
@@ -50,6 +52,7 @@ function toBatch(row: Record<string, unknown>): SettlementBatch {
     tradeCount: Number(row.trade_count),
     deliveredWh: Number(row.delivered_wh),
     grossMicro: BigInt(String(row.gross_micro)),
+    gridFeeMicro: BigInt(String(row.grid_fee_micro ?? 0)),
     txHash: row.tx_hash === null || row.tx_hash === undefined ? null : (String(row.tx_hash) as Hex),
     rawTx: row.raw_tx === null || row.raw_tx === undefined ? null : (String(row.raw_tx) as Hex),
     attempts: Number(row.attempts),

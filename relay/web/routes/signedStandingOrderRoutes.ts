@@ -236,7 +236,7 @@ export function registerSignedStandingOrderRoutes(app: ApiApp, deps: ApiDependen
     const { meter, ownerAddress } = await requireMeterOwner(c, deps, address);
     const context = await orRefuse(async () => {
       const { chain, domain } = await requireListing(deps.db);
-      const zoneId = zoneIdFromName(meter.zone);
+      const zoneId = (deps.chainZoneOf ?? zoneIdFromName)(meter.zone);
       const nonces = await readOwnerNonceState(deps.db, chain, ownerAddress);
       const orders = (await listOwnerListingOrders(deps.db, chain.listing, ownerAddress))
         .filter((order) => order.zone === zoneId && !order.isCancelled && order.validUntilS > nowS(deps))
@@ -265,7 +265,7 @@ export function registerSignedStandingOrderRoutes(app: ApiApp, deps: ApiDependen
     const { address } = c.req.valid('param');
     const body = c.req.valid('json');
     const order: ListingOrder = { ...body.order, owner: body.order.owner as `0x${string}`, limitPricePerKWh: BigInt(body.order.limitPricePerKWh), side: body.order.side as ListingSide };
-    const queued = await orRefuse(() => acceptSignedPlaceOrder(deps.db, address, { order, nonce: body.nonce, deadlineS: body.deadlineS, signature: body.signature as `0x${string}` }, nowS(deps)));
+    const queued = await orRefuse(() => acceptSignedPlaceOrder(deps.db, address, { order, nonce: body.nonce, deadlineS: body.deadlineS, signature: body.signature as `0x${string}` }, nowS(deps), deps.chainZoneOf));
     deps.logger.info({ meter: address, owner: queued.owner, nonce: queued.nonce.toString(), id: queued.id }, 'signed standing order queued');
     return c.json(submissionView(queued), 202);
   });
@@ -274,7 +274,7 @@ export function registerSignedStandingOrderRoutes(app: ApiApp, deps: ApiDependen
     const { address } = c.req.valid('param');
     const body = c.req.valid('json');
     const queued = await orRefuse(() =>
-      acceptSignedCancelOrder(deps.db, address, { owner: body.owner as `0x${string}`, orderId: body.orderId, nonce: body.nonce, deadlineS: body.deadlineS, signature: body.signature as `0x${string}` }, nowS(deps)),
+      acceptSignedCancelOrder(deps.db, address, { owner: body.owner as `0x${string}`, orderId: body.orderId, nonce: body.nonce, deadlineS: body.deadlineS, signature: body.signature as `0x${string}` }, nowS(deps), deps.chainZoneOf),
     );
     deps.logger.info({ meter: address, owner: queued.owner, orderId: body.orderId.toString(), id: queued.id }, 'signed cancel queued');
     return c.json(submissionView(queued), 202);

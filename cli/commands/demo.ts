@@ -4,6 +4,11 @@
  * N simulated meters running the real firmware (even indexes prosumers with PV, odd ones consumers), every one
  * with an "auto" standing order, trading in short intervals. Ctrl-C stops everything (anvil included).
  *
+ * Zones: the households sit in feeders of 10 (`feeder-1`, `feeder-2`, …) under one substation (`substation-1`),
+ * so each feeder clears locally and what is left trades across the substation with the grid fees; `PET_ZONE_TREE`
+ * replaces that tree. The chain is deployed with the same grid fees and a grid-operator account
+ * (`demoGridOperator`) that collects them.
+ *
  * Time: each real interval of `--interval-seconds` stands for a 15-minute market interval of simulated time
  * (the meters' clock runs 900 / S times faster), starting at 10:00 UTC seven days ago — daylight, and in the past
  * so that no seal ends after the chain's clock (the contract refuses those).
@@ -29,12 +34,24 @@ import { startRelay, type RelayHandle } from '../../relay/startRelay.ts';
 import { upsertStandingOrder } from '../../relay/store/marketQueries/standingOrders.ts';
 import { registerMeter } from '../../relay/store/queries/registerMeter.ts';
 import { startHttpServer } from '../../relay/web/startHttpServer.ts';
+import { createZoneDirectory, type ZoneDirectory } from '../../relay/market/zoneDirectory.ts';
+import type { ZoneNode } from '../../shared/market/zoneTree.ts';
 
 export const summary = 'run everything on this machine: relay, anvil with the contracts, market, and simulated meters trading';
 
 /** Simulated seconds of one market interval in the demo. */
 export const DEMO_MARKET_INTERVAL_S = 900;
 const METERS_PER_ZONE = 10;
+export const DEMO_SUBSTATION = 'substation-1';
+
+/** The demo's grid-operator ledger account (a fixed address; nobody holds its key). */
+export const demoGridOperator = privateKeyToAccount(keccak256(toBytes('peer-energy-trader/demo-grid-operator')) as Hex).address;
+
+/** The demo's zone tree: one substation over the households' feeders, in order. */
+export function demoZoneForest(households: readonly DemoHousehold[]): ZoneNode[] {
+  const feeders = [...new Set(households.map((h) => h.zone))];
+  return [{ id: DEMO_SUBSTATION, level: 'substation', children: feeders.map((id) => ({ id, level: 'feeder' as const })) }];
+}
 const NAMEPLATE_W = 6000;
 
 /** A demo household: its meter, the account that owns it, its zone. */
@@ -47,14 +64,14 @@ export interface DemoHousehold {
 }
 
 /** Deterministic demo households (owner keys derived like the meters' demo keys; never for real use). */
-export function demoHouseholds(count: number, seed = 'demo'): DemoHousehold[] {
+export function demoHouseholds(count: number, seed = 'demo', metersPerZone = METERS_PER_ZONE): DemoHousehold[] {
   return Array.from({ length: count }, (_, index) => {
     const ownerKey = keccak256(toBytes(`peer-energy-trader/demo-owner/${seed}/${index}`)) as Hex;
     return {
       index,
       meter: deriveMeterKey(seed, index).address,
       owner: privateKeyToAccount(ownerKey).address.toLowerCase(),
-      zone: `feeder-${Math.floor(index / METERS_PER_ZONE) + 1}`,
+      zone: `feeder-${Math.floor(index / metersPerZone) + 1}`,
       isProsumer: index % 2 === 0,
     };
   });
@@ -85,6 +102,8 @@ export interface StartDemoOptions {
   stopWaitMs?: number;
   /** Deposit per top-up of a buyer's escrow, micro-units (default 1 000 tokens). */
   topUpMicro?: bigint;
+  /** Households per feeder (default 10). */
+  metersPerZone?: number;
 }
 
 export interface DemoHandle {
@@ -93,6 +112,8 @@ export interface DemoHandle {
   market: MarketRoom;
   fleet: SimulatedFleet;
   households: DemoHousehold[];
+  /** The zone tree the market clears (`PET_ZONE_TREE`, or `demoZoneForest`). */
+  zones: ZoneDirectory;
   params: TradingParameters;
   httpUrl: string;
   /** Deposits made by the demo, per account (micro-units). */
@@ -116,7 +137,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
     PET_INTERVAL_SECONDS: String(marketIntervalS),
     PET_MINIMUM_TRADE_THRESHOLD_KWH: process.env.PET_MINIMUM_TRADE_THRESHOLD_KWH ?? options.minimumTradeKWh ?? '0.05',
   });
-  const households = demoHouseholds(options.meters);
+  const households = demoHouseholds(options.meters, 'demo', options.metersPerZone);
   let simulatedNowS: () => number = () => startTimeS;
   const config = readRelayConfig({
     ...process.env,
@@ -134,9 +155,10 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
   try {
     const relay = await startRelay({ config, withHttp: false, nowS: () => Math.floor(simulatedNowS()), withProcessMetrics: false });
     cleanups.push(() => relay.stop());
-    const http = await startHttpServer({ config, store: relay.store, events: relay.events, metrics: relay.metrics, logger: relay.logger });
+    const zones = createZoneDirectory(config.zoneForest.length > 0 ? config.zoneForest : demoZoneForest(households));
+    const http = await startHttpServer({ config, store: relay.store, events: relay.events, metrics: relay.metrics, logger: relay.logger, chainZoneOf: zones.chainZoneOf });
     cleanups.push(() => http.close());
-    const chain = options.chain ?? (await openChain({ db: relay.store.db, rpcUrl: process.env.RPC_URL || undefined, relayKey: (process.env.PET_CHAIN_KEY as Hex | undefined) || undefined, dataDir: join(options.dataDir, 'chain') }));
+    const chain = options.chain ?? (await openChain({ db: relay.store.db, rpcUrl: process.env.RPC_URL || undefined, relayKey: (process.env.PET_CHAIN_KEY as Hex | undefined) || undefined, dataDir: join(options.dataDir, 'chain'), ...demoChainFees(params) }));
     if (options.chain === undefined) cleanups.push(() => chain.stop());
 
     for (const household of households) {
@@ -147,6 +169,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
       chain.clients,
       chain.addresses.meterRegistry,
       households.map((h) => ({ address: h.meter, owner: h.owner, zone: h.zone, nameplateW: NAMEPLATE_W, technology: h.isProsumer ? 1 : 0 })),
+      zones.chainZoneOf,
     );
 
     const depositsMicro = new Map<string, bigint>();
@@ -175,15 +198,22 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
       feed: http.feed,
       brokerUrl: relay.brokerUrl,
       topicPrefix: config.topicPrefix,
+      zones,
       chain: { clients: chain.clients, addresses: chain.addresses, ...(topUpEscrow ? { topUpEscrow } : {}), ...(options.hooks ?? {}) },
     });
     cleanups.push(() => market.stop(options.stopWaitMs));
     let stopping: Promise<void> | undefined;
-    return { relay, chain, market, fleet, households, params, httpUrl: http.url, depositsMicro, stop: () => (stopping ??= cleanUp()) };
+    return { relay, chain, market, fleet, households, zones, params, httpUrl: http.url, depositsMicro, stop: () => (stopping ??= cleanUp()) };
   } catch (error) {
     await cleanUp();
     throw error;
   }
+}
+
+/** The chain settles with the grid fees the market clears with, paid to `demoGridOperator`. */
+export function demoChainFees(params: TradingParameters): { gridFeesPerKWh: { house: bigint; feeder: bigint; substation: bigint }; gridOperator: `0x${string}` } {
+  const fees = params.gridFeeMicroPerKWh;
+  return { gridFeesPerKWh: { house: BigInt(fees.house), feeder: BigInt(fees.feeder), substation: BigInt(fees.substation) }, gridOperator: demoGridOperator };
 }
 
 function positiveInteger(name: string, text: string | undefined, fallback: number, min: number): number {
@@ -219,7 +249,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const zones = [...new Set(demo.households.map((h) => h.zone))];
+  const zones = demo.zones.forest.map(function describe(zone): string {
+    return zone.children === undefined || zone.children.length === 0 ? zone.id : `${zone.id} (${zone.children.map(describe).join(', ')})`;
+  });
   process.stdout.write(
     [
       `dashboard: ${demo.httpUrl}/`,

@@ -35,6 +35,10 @@ export interface OpenChainOptions {
   /** Folder for anvil's state (restart keeps the chain); omitted: in memory. */
   dataDir?: string | undefined;
   feeBps?: number;
+  /** Grid fees per kWh by level, settlement-token base units, set at deployment (default 0). */
+  gridFeesPerKWh?: { house: bigint; feeder: bigint; substation: bigint };
+  /** The ledger account credited with grid fees, set at deployment. */
+  gridOperator?: Address;
 }
 
 /**
@@ -78,6 +82,8 @@ export async function openChain(options: OpenChainOptions): Promise<ChainRoom> {
         operator: clients.account.address,
         treasury: privateKeyToAccount(accounts.treasuryKey).address,
         ...(options.feeBps === undefined ? {} : { feeBps: options.feeBps }),
+        ...(options.gridFeesPerKWh === undefined ? {} : { gridFeesPerKWh: options.gridFeesPerKWh }),
+        ...(options.gridOperator === undefined ? {} : { gridOperator: options.gridOperator }),
       });
       await saveDeployment(options.db, chainId, addresses);
       isFreshDeployment = true;

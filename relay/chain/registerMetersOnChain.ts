@@ -16,7 +16,13 @@ export interface ChainMeter {
 }
 
 /** Registers each meter not yet registered; resolves with how many it registered. */
-export async function registerMetersOnChain(clients: ChainClients, registry: Address, meters: readonly ChainMeter[]): Promise<number> {
+export async function registerMetersOnChain(
+  clients: ChainClients,
+  registry: Address,
+  meters: readonly ChainMeter[],
+  /** A zone's on-chain id (`ZoneDirectory.chainZoneOf` for a zone tree); default: the hash of its name. */
+  chainZoneOf: (zone: string) => bigint = zoneIdFromName,
+): Promise<number> {
   const abi = platformAbis().registry;
   let registered = 0;
   const nowS = Math.floor(Date.now() / 1000);
@@ -25,7 +31,7 @@ export async function registerMetersOnChain(clients: ChainClients, registry: Add
     if (record.owner !== '0x0000000000000000000000000000000000000000') continue;
     const hash = await clients.walletClient.writeContract({
       address: registry, abi, functionName: 'registerMeter',
-      args: [meter.address, meter.owner, zoneIdFromName(meter.zone), meter.technology, meter.nameplateW, nowS],
+      args: [meter.address, meter.owner, chainZoneOf(meter.zone), meter.technology, meter.nameplateW, nowS],
     } as never);
     await clients.publicClient.waitForTransactionReceipt({ hash });
     registered += 1;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from './configError.ts';
@@ -10,6 +13,34 @@ test('an empty environment gives the embedded defaults', () => {
   assert.is(config.httpPort, 8080);
   assert.is(config.unknownMeterPolicy, 'accept');
   assert.is(config.resendHoldMs, 3000);
+});
+
+test('PET_ZONE_TREE reads the zone tree from a JSON file; a missing file or a bad tree names the variable and the fault', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pet-zone-tree-'));
+  try {
+    assert.equal(readRelayConfig({}).zoneForest, [], 'unset: no tree');
+    const tree = { id: 'substation-1', level: 'substation', children: [{ id: 'feeder-1', level: 'feeder', feederLimitWh: 50_000 }] };
+    writeFileSync(join(dir, 'tree.json'), JSON.stringify(tree));
+    assert.equal(readRelayConfig({ PET_ZONE_TREE: join(dir, 'tree.json') }).zoneForest, [tree]);
+    writeFileSync(join(dir, 'skip.json'), JSON.stringify({ id: 's', level: 'substation', children: [{ id: 'h', level: 'house' }] }));
+    const refusals: Array<[string, RegExp]> = [
+      [join(dir, 'absent.json'), /PET_ZONE_TREE: expected a readable JSON file, .*ENOENT/],
+      [join(dir, 'skip.json'), /PET_ZONE_TREE: .*bad_zone_level: zone\.children\[0\]\.level: expected the level one below its parent's/],
+    ];
+    writeFileSync(join(dir, 'broken.json'), '{"id":');
+    refusals.push([join(dir, 'broken.json'), /PET_ZONE_TREE: expected JSON in/]);
+    for (const [path, message] of refusals) {
+      try {
+        readRelayConfig({ PET_ZONE_TREE: path });
+        assert.unreachable(`expected ${path} to be refused`);
+      } catch (error) {
+        assert.instance(error, ConfigError);
+        assert.match((error as Error).message, message);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('PET_RESEND_HOLD_MS sets how long a resend request holds before it is repeated', () => {

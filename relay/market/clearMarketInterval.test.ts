@@ -10,6 +10,7 @@ import { queryRows } from '../store/queryRows.ts';
 import { registerMeter } from '../store/queries/registerMeter.ts';
 import { TEST_DATABASE_URL } from '../test/testTransports.ts';
 import { clearMarketInterval } from './clearMarketInterval.ts';
+import { createZoneDirectory } from './zoneDirectory.ts';
 
 const I = 900;
 const T = 100 * 86_400 + 10 * 3600;
@@ -69,6 +70,45 @@ test('PostgreSQL: two relays clearing the same interval at once — the advisory
     const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.end({ timeout: 5 });
+  }
+});
+
+test('a zone tree clears as one: local first, the remainder trades in the parent with its grid fee, every zone marked once', async () => {
+  const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
+  try {
+    const zones = createZoneDirectory([{ id: 'sub', level: 'substation', children: [{ id: 'f1', level: 'feeder' }, { id: 'f2', level: 'feeder' }] }]);
+    const meters = [
+      { address: '0x' + '1'.repeat(40), owner: '0x' + 'a'.repeat(40), zone: 'f1', netWh: 800 },
+      { address: '0x' + '4'.repeat(40), owner: '0x' + 'd'.repeat(40), zone: 'f1', netWh: -200 },
+      { address: '0x' + '2'.repeat(40), owner: '0x' + 'b'.repeat(40), zone: 'f2', netWh: -300 },
+    ];
+    for (const m of meters) {
+      await registerMeter(store.db, { address: m.address, zone: m.zone, ownerAddress: m.owner, nameplateW: 6000 });
+      await upsertStandingOrder(store.db, m.address, { participant: m.owner, sell: { kind: 'limit', priceMicroPerKWh: 60_000 }, buy: { kind: 'limit', priceMicroPerKWh: 290_000 }, nameplatePowerW: 6000 }, 'api');
+      await store.db.execute(sql`INSERT INTO meter_intervals (meter, zone, start_s, end_s, import_wh, export_wh, seal_seq)
+        VALUES (${m.address}, ${m.zone}, ${T - I}, ${T}, ${Math.max(0, -m.netWh)}, ${Math.max(0, m.netWh)}, 1)`);
+    }
+    const outcome = await clearMarketInterval(store.db, { zone: 'f2', intervalStartS: T, intervalSeconds: I, params, relayId: 'relay-a', zones });
+    assert.is(outcome.status, 'cleared');
+    if (outcome.status !== 'cleared') return;
+    assert.equal(outcome.tree.map((z) => z.zone), ['f1', 'f2', 'sub'], 'children before the parent');
+    assert.is(outcome.cleared.zone, 'f2');
+    const [f1, f2, sub] = outcome.tree;
+    assert.equal(f1!.trades.map((t) => [t.energyWh, t.sellerClimb, t.buyerClimb, t.sellerFeeMicroPerKWh]), [[200, 0, 0, 0]], 'f1 matches its own buyer first, without a fee');
+    assert.is(f2!.trades.length, 0);
+    const fee = params.gridFeeMicroPerKWh.substation;
+    assert.equal(sub!.trades.map((t) => [t.sellerMeter, t.buyerMeter, t.energyWh, t.sellerClimb, t.buyerClimb, t.sellerFeeMicroPerKWh, t.buyerFeeMicroPerKWh]),
+      [[meters[0]!.address, meters[2]!.address, 300, 1, 1, fee, fee]], 'the rest of the offer meets f2\'s bid at the substation, each side paying the substation fee');
+    const price = sub!.clearingPriceMicroPerKWh!;
+    assert.ok(60_000 + fee <= price && price <= 290_000 - fee, 'each side keeps its own limit after its fee');
+    const rows = await queryRows<{ zone: string; root_zone: string; trade_count: number }>(store.db, sql`SELECT zone, root_zone, trade_count FROM market_intervals ORDER BY zone`);
+    assert.equal(rows.map((r) => [r.zone, r.root_zone, Number(r.trade_count)]), [['f1', 'sub', 1], ['f2', 'sub', 0], ['sub', 'sub', 1]]);
+    const stored = await queryRows<{ zone: string; seller_climb: number; buyer_fee_micro_per_kwh: unknown }>(store.db, sql`SELECT zone, seller_climb, buyer_fee_micro_per_kwh FROM market_trades ORDER BY zone`);
+    assert.equal(stored.map((r) => [r.zone, Number(r.seller_climb), Number(r.buyer_fee_micro_per_kwh)]), [['f1', 0, 0], ['sub', 1, fee]]);
+    const again = await clearMarketInterval(store.db, { zone: 'f1', intervalStartS: T, intervalSeconds: I, params, relayId: 'relay-b', zones });
+    assert.is(again.status, 'already-cleared', 'any zone of a cleared tree reports the tree cleared');
+  } finally {
+    await store.close();
   }
 });
 

@@ -34,6 +34,38 @@ test('prints the clearing price and trades as JSON', () => {
   assert.is(highThreshold.clearedWh, 0);
 });
 
+test('a zone tree: local first, the remainder up with the grid fees (the worked example of docs/trading_rules.md §Zone tree)', () => {
+  const zones = { id: 'sub', level: 'substation', children: [
+    { id: 'f1', level: 'feeder', children: [{ id: 'h1', level: 'house' }, { id: 'h2', level: 'house' }] },
+    { id: 'f2', level: 'feeder', children: [{ id: 'h3', level: 'house' }] },
+  ] };
+  const ordersByZone = {
+    h1: [order('A', '0xA', 'sell', 3000, 100_000), order('C', '0xC', 'buy', 1000, 300_000)],
+    h2: [order('B', '0xB', 'buy', 1000, 200_000)],
+    h3: [order('D', '0xD', 'buy', 1000, 250_000)],
+  };
+  const result = runClear(JSON.stringify({ zones, ordersByZone }), [], { PET_MINIMUM_TRADE_THRESHOLD_KWH: '0.5', PET_GRID_FEE_HOUSE_PER_KWH: '0', PET_GRID_FEE_FEEDER_PER_KWH: '0.01', PET_GRID_FEE_SUBSTATION_PER_KWH: '0.02' });
+  assert.is(result.code, 0, result.stderr);
+  const out = JSON.parse(result.stdout);
+  assert.is(out.rootZoneId, 'sub');
+  const traded = out.zones.filter((z: { trades: unknown[] }) => z.trades.length > 0)
+    .map((z: { zoneId: string; trades: Array<{ buyOrderId: string; energyWh: number; priceMicroPerKWh: number; sellerFeeMicroPerKWh: number; buyerFeeMicro: string }> }) =>
+      [z.zoneId, ...z.trades.map((t) => [t.buyOrderId, t.energyWh, t.priceMicroPerKWh, t.sellerFeeMicroPerKWh, t.buyerFeeMicro])]);
+  assert.equal(traded, [
+    ['h1', ['C', 1000, 200_000, 0, '0']],
+    ['f1', ['B', 1000, 150_000, 10_000, '10000']],
+    ['sub', ['D', 1000, 175_000, 30_000, '30000']],
+  ]);
+  assert.equal(out.unmatchedAtRoot, []);
+  const unknownZone = runClear(JSON.stringify({ zones, ordersByZone: { h9: [] } }));
+  assert.is(unknownZone.code, 2);
+  assert.match(unknownZone.stderr, /unknown_zone: expected a zone of the tree, got "h9"/);
+  const skipped = runClear(JSON.stringify({ zones: { id: 'sub', level: 'substation', children: [{ id: 'h', level: 'house' }] }, ordersByZone: {} }));
+  assert.match(skipped.stderr, /bad_zone_level: zone\.children\[0\]\.level/);
+  const dup = runClear(JSON.stringify({ zones, ordersByZone: { h1: [order('A', '0xA', 'sell', 1000, 1)], h2: [order('A', '0xB', 'buy', 1000, 1)] } }));
+  assert.match(dup.stderr, /duplicate_order_id: ordersByZone\.h2: expected order ids unique across the tree/);
+});
+
 test('bad input exits 2 with a specific message on stderr', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['{"orders": [', [], /malformed_json: expected JSON on stdin/],

@@ -1,8 +1,11 @@
 /**
- * End to end: simulated meters (real firmware) → relay ingest → clearing → settlement on anvil, with the relay
+ * End to end: simulated meters (real firmware) → relay ingest → clearing over a zone tree (two feeders of three
+ * households under a substation: feeder-1 two prosumers and a consumer, feeder-2 the reverse, so each feeder
+ * clears locally and the rest trades across the substation with grid fees) → settlement on anvil, with the relay
  * (store, broker, market room) restarted in the middle — after a settlement transaction was broadcast and before
  * its receipt was read. Checks that nothing settles twice, the crashed batch is confirmed with the transaction
- * that was already sent, and the on-chain ledger equals the relay's trade records, account by account.
+ * that was already sent, substation trades settle with the fees charged on-chain, and the on-chain ledger equals
+ * the relay's trade records account by account, the grid operator's included.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +13,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Hex } from 'viem';
-import { startDemo, demoHouseholds, type DemoHandle } from '../../cli/commands/demo.ts';
+import { startDemo, demoChainFees, demoGridOperator, demoHouseholds, DEMO_SUBSTATION, type DemoHandle } from '../../cli/commands/demo.ts';
+import { parseTradingParameters } from '../../shared/config/tradingParameters.ts';
 import { startSimulatedMeters } from '../../device/sim/simulatedMeters.ts';
 import { openChain } from '../../relay/chain/openChain.ts';
 import { platformAbis } from '../../relay/chain/platformAbis.ts';
@@ -23,6 +27,7 @@ import { openStore } from '../../relay/store/openStore.ts';
 const METERS = 6;
 const REAL_INTERVAL_S = 5;
 const MARKET_INTERVAL_S = 300;
+const METERS_PER_FEEDER = 3;
 
 async function waitUntil(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -35,14 +40,14 @@ async function waitUntil(what: string, condition: () => boolean, timeoutMs: numb
 test('meters → clearing → settlement on anvil; a relay restart between broadcast and receipt never settles twice; ledger = trade records', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pet-e2e-'));
   const chainBook = await openStore({ kind: 'pglite', dataDir: 'memory://' });
-  const chain = await openChain({ db: chainBook.db });
+  const chain = await openChain({ db: chainBook.db, ...demoChainFees(parseTradingParameters(process.env)) });
   const mqttPort = await findFreePort();
   const startTimeS = Math.floor(Date.now() / 86_400_000) * 86_400 - 7 * 86_400 + 10 * 3600;
   const fleet = await startSimulatedMeters({
     meters: METERS, brokerUrl: `mqtt://127.0.0.1:${mqttPort}`, speed: MARKET_INTERVAL_S / REAL_INTERVAL_S, intervalSeconds: MARKET_INTERVAL_S,
     sampleSeconds: 30, startTimeS, samplePairsPerBurst: 40, burstPeriodMs: 5000, mqtt: { backoffMinS: 5, backoffMaxS: 30 },
   });
-  const common = { meters: METERS, intervalSeconds: REAL_INTERVAL_S, marketIntervalS: MARKET_INTERVAL_S, httpPort: 0, dataDir, chain, fleet, mqttPort, startTimeS, minimumTradeKWh: '0.01', logLevel: 'silent' as const, stopWaitMs: 500 };
+  const common = { meters: METERS, metersPerZone: METERS_PER_FEEDER, intervalSeconds: REAL_INTERVAL_S, marketIntervalS: MARKET_INTERVAL_S, httpPort: 0, dataDir, chain, fleet, mqttPort, startTimeS, minimumTradeKWh: '0.01', logLevel: 'silent' as const, stopWaitMs: 500 };
   const demos: DemoHandle[] = [];
   try {
     let crashedTxHash: Hex | undefined;
@@ -72,7 +77,13 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
 
     const second = await startDemo(common);
     demos.push(second);
-    await waitUntil('two more confirmed settlements after the restart', () => second.market.stats.batchesConfirmed >= 2, 60_000);
+    const substationSettled = async () => (await listTradesByBatchState(second.relay.store.db, 'confirmed')).some((t) => t.zone === DEMO_SUBSTATION);
+    let sawSubstation = false;
+    const deadline = Date.now() + 90_000;
+    while (!(second.market.stats.batchesConfirmed >= 2 && (sawSubstation ||= await substationSettled()))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for settlements after the restart (${second.market.stats.batchesConfirmed} confirmed, substation trade settled: ${sawSubstation})`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     await second.market.stop();
 
     const db = second.relay.store.db;
@@ -94,7 +105,8 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
     assert.is(keys.length, confirmed.length, 'every on-chain settlement is a confirmed batch of the relay');
     assert.ok((await listChainEvents(db, 'ZoneIntervalSettled')).length >= 1, 'settlement events are indexed back');
 
-    // Ledger: deposits − bought + (sold − fee per seller entry) = on-chain balance, for every household.
+    // Ledger: deposits − (bought + buyer's grid fee per trade) + (sold − platform fee − grid fee per seller
+    // entry) = on-chain balance, for every household; the grid operator holds every grid fee.
     const feeBps = BigInt((await publicClient.readContract({ address: chain.addresses.tradingMarketplace, abi: marketplaceAbi, functionName: 'feeBps' })) as number);
     const expected = new Map<string, { balance: bigint; soldWh: bigint; boughtWh: bigint }>();
     const entry = (account: string) => {
@@ -105,18 +117,36 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
     for (const demo of demos) for (const [account, amount] of demo.depositsMicro) entry(account).balance += amount;
     const settledTrades = await listTradesByBatchState(db, 'confirmed');
     assert.ok(settledTrades.length > 0, 'some trades settled');
-    const grossBySellerBatch = new Map<string, bigint>();
+    const bySellerBatch = new Map<string, { gross: bigint; soldWh: bigint; feePerKWh: bigint }>();
+    const operator = entry(demoGridOperator);
     for (const trade of settledTrades) {
       const paid = trade.paidMicro ?? 0n;
       const delivered = BigInt(trade.deliveredWh ?? 0);
       assert.ok(delivered <= BigInt(trade.energyWh), 'never more delivered than traded');
-      entry(trade.buyer).balance -= paid;
+      const buyerFee = (delivered * BigInt(trade.buyerFeeMicroPerKWh)) / 1000n;
+      assert.is(trade.buyerFeeMicro, buyerFee, 'the relay records the buyer fee the contract charges');
+      entry(trade.buyer).balance -= paid + buyerFee;
+      operator.balance += buyerFee;
       entry(trade.buyer).boughtWh += delivered;
       entry(trade.seller).soldWh += delivered;
       const key = `${trade.zone}|${trade.intervalStartS}|${trade.seller}`;
-      grossBySellerBatch.set(key, (grossBySellerBatch.get(key) ?? 0n) + paid);
+      const batch = bySellerBatch.get(key) ?? { gross: 0n, soldWh: 0n, feePerKWh: BigInt(trade.sellerFeeMicroPerKWh) };
+      batch.gross += paid;
+      batch.soldWh += delivered;
+      bySellerBatch.set(key, batch);
     }
-    for (const [key, gross] of grossBySellerBatch) entry(key.split('|')[2]!).balance += gross - (gross * feeBps) / 10_000n;
+    for (const [key, { gross, soldWh, feePerKWh }] of bySellerBatch) {
+      const afterPlatformFee = gross - (gross * feeBps) / 10_000n;
+      const gridFee = (soldWh * feePerKWh) / 1000n < afterPlatformFee ? (soldWh * feePerKWh) / 1000n : afterPlatformFee;
+      entry(key.split('|')[2]!).balance += afterPlatformFee - gridFee;
+      operator.balance += gridFee;
+    }
+    const climbed = settledTrades.filter((t) => t.zone === DEMO_SUBSTATION && (t.deliveredWh ?? 0) > 0);
+    assert.ok(climbed.length > 0, 'some energy crossed the substation and settled');
+    assert.ok(climbed.every((t) => t.sellerClimb === 1 && t.buyerClimb === 1 && t.sellerFeeMicroPerKWh > 0), 'substation trades climbed one level on each side and carry its fee');
+    assert.ok(operator.balance > 0n, 'grid fees were charged');
+    const onChainOperator = (await publicClient.readContract({ address: chain.addresses.tradingMarketplace, abi: marketplaceAbi, functionName: 'accountOf', args: [demoGridOperator] })) as { balance: bigint };
+    assert.is(onChainOperator.balance, operator.balance, 'the grid operator holds exactly the grid fees of the relay\'s records');
     for (const household of demoHouseholds(METERS)) {
       const onChain = (await publicClient.readContract({ address: chain.addresses.tradingMarketplace, abi: marketplaceAbi, functionName: 'accountOf', args: [household.owner] })) as { balance: bigint; soldWh: bigint; boughtWh: bigint };
       const want = expected.get(household.owner) ?? { balance: 0n, soldWh: 0n, boughtWh: 0n };

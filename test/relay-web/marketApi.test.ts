@@ -176,9 +176,11 @@ market('meter trades: the owner sees its trades, counterparties by pseudonym', a
   assert.is(response.status, 200);
   const text = await response.text();
   for (const hidden of [BUYER_A, BUYER_B, stranger, meterAddress(103)]) assert.not.ok(text.includes(hidden), `${hidden} is not shown`);
-  const body = JSON.parse(text) as { trades: { side: string; seller: string; buyer: string; counterparty: string; energyWh: number; status: string; txHash: string | null }[] };
+  const body = JSON.parse(text) as { trades: { zone: string; gridFeeMicroPerKWh: number; side: string; seller: string; buyer: string; counterparty: string; energyWh: number; status: string; txHash: string | null }[] };
   assert.is(body.trades.length, 2);
   for (const trade of body.trades) {
+    assert.is(trade.zone, 'north', 'matched in the meter\'s own zone');
+    assert.is(trade.gridFeeMicroPerKWh, 0, 'a local trade climbs no level and pays no grid fee');
     assert.is(trade.side, 'sell');
     assert.is(trade.seller, SELLER, 'the household’s own side is its meter');
     assert.match(trade.buyer, /^h-[0-9a-f]{12}$/);

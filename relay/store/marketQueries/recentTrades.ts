@@ -22,6 +22,9 @@ export interface TradeView {
   amountMicro: string;
   status: 'matched' | 'built' | 'sent' | 'confirmed' | 'failed' | 'empty';
   txHash: string | null;
+  /** Grid fee per kWh each side owes for the zone levels its order climbed to `zone` (0 for a local trade). */
+  sellerFeeMicroPerKWh: number;
+  buyerFeeMicroPerKWh: number;
 }
 
 /**
@@ -61,5 +64,7 @@ export function toTradeView(row: Record<string, unknown>): TradeView {
     amountMicro: String(isDelivered ? row.paid_micro : row.amount_micro),
     status: (row.state ?? 'matched') as TradeView['status'],
     txHash: row.tx_hash === null || row.tx_hash === undefined ? null : String(row.tx_hash),
+    sellerFeeMicroPerKWh: Number(row.seller_fee_micro_per_kwh ?? 0),
+    buyerFeeMicroPerKWh: Number(row.buyer_fee_micro_per_kwh ?? 0),
   };
 }

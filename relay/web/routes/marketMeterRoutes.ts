@@ -26,6 +26,7 @@ const ownerErrors = {
 const HouseholdTradeSchema = z
   .object({
     intervalStartS: z.number().int(),
+    zone: z.string().openapi({ description: 'the zone whose auction matched it: the meter’s own, or a parent zone its order climbed to' }),
     side: z.enum(['sell', 'buy']).openapi({ description: 'this meter’s side' }),
     seller: z.string().openapi({ description: 'this meter’s address when it sold, else the counterparty’s pseudonym' }),
     buyer: z.string().openapi({ description: 'this meter’s address when it bought, else the counterparty’s pseudonym' }),
@@ -34,6 +35,7 @@ const HouseholdTradeSchema = z
     tradedWh: z.number().int(),
     priceMicroPerKWh: z.number().int(),
     amountMicro: z.string().openapi({ description: 'paid (settled) or due (matched), micro-units, decimal' }),
+    gridFeeMicroPerKWh: z.number().int().openapi({ description: 'grid fee per kWh this meter’s side owes for the levels its order climbed (0 for a trade in its own zone)' }),
     status: TradeStatusSchema,
     txHash: z.string().nullable(),
   })
@@ -99,16 +101,21 @@ export function registerMarketMeterRoutes(app: ApiApp, deps: ApiDependencies): v
     const { from, to, limit } = c.req.valid('query');
     const { ownerAddress } = await requireMeterOwner(c, deps, address);
     const rows = await listTradesInRange(deps.db, { meter: address, fromS: from, toS: to, limit });
-    const trades = rows.map((trade) => ({
-      intervalStartS: trade.intervalStartS,
-      ...householdParties(trade, { meter: address, ownerAddress, keyring: deps.dataKeyring }),
-      energyWh: trade.energyWh,
-      tradedWh: trade.tradedWh,
-      priceMicroPerKWh: trade.priceMicroPerKWh,
-      amountMicro: trade.amountMicro,
-      status: trade.status,
-      txHash: trade.txHash,
-    }));
+    const trades = rows.map((trade) => {
+      const parties = householdParties(trade, { meter: address, ownerAddress, keyring: deps.dataKeyring });
+      return {
+        intervalStartS: trade.intervalStartS,
+        zone: trade.zone,
+        ...parties,
+        energyWh: trade.energyWh,
+        tradedWh: trade.tradedWh,
+        priceMicroPerKWh: trade.priceMicroPerKWh,
+        amountMicro: trade.amountMicro,
+        gridFeeMicroPerKWh: parties.side === 'sell' ? trade.sellerFeeMicroPerKWh : trade.buyerFeeMicroPerKWh,
+        status: trade.status,
+        txHash: trade.txHash,
+      };
+    });
     return c.json({ meter: address, trades, isTruncated: rows.length === limit }, 200);
   });
 

@@ -39,11 +39,19 @@ export interface OpenChainOptions {
   gridFeesPerKWh?: { house: bigint; feeder: bigint; substation: bigint };
   /** The ledger account credited with grid fees, set at deployment. */
   gridOperator?: Address;
+  /**
+   * The platform's addresses on this chain (`PET_CHAIN_ADDRESSES`): used as they are, never redeployed. Absent: the
+   * deployment recorded for the chain id, else (when `deployIfMissing`) a fresh one.
+   */
+  addresses?: PlatformAddresses;
+  /** Deploy when no deployment is known (default true; false on a shared chain, where deploying is an admin's act). */
+  deployIfMissing?: boolean;
 }
 
 /**
  * Opens the chain, deploying the platform on first start.
- * @throws {ChainError} `rpc_unreachable`, `anvil_start_failed`, `deploy_failed`.
+ * @throws {ChainError} `rpc_unreachable`, `anvil_start_failed`, `deploy_failed`, `deployment_mismatch`,
+ *   `deployment_missing`.
  * @example const chain = await openChain({ db: store.db, dataDir: '.data/chain' });
  */
 export async function openChain(options: OpenChainOptions): Promise<ChainRoom> {
@@ -66,11 +74,17 @@ export async function openChain(options: OpenChainOptions): Promise<ChainRoom> {
       throw new ChainError('rpc_unreachable', `cannot reach the chain at ${rpcUrl} (RPC_URL): ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
     const clients = createChainClients(rpcUrl, chainId, accounts.relayKey);
-    let addresses = await loadDeployment(options.db, chainId);
+    let addresses = options.addresses ?? (await loadDeployment(options.db, chainId));
     let isFreshDeployment = false;
-    if (addresses !== undefined) {
+    if (options.addresses !== undefined) {
+      const code = await clients.publicClient.getCode({ address: addresses!.tradingMarketplace as Address });
+      if (code === undefined || code === '0x') throw new ChainError('deployment_mismatch', `expected the TradingMarketplace at ${addresses!.tradingMarketplace} on chain ${chainId}, got no code there`);
+    } else if (addresses !== undefined) {
       const code = await clients.publicClient.getCode({ address: addresses.tradingMarketplace as Address });
       if (code === undefined || code === '0x') addresses = undefined; // a fresh chain under the same id
+    }
+    if (addresses === undefined && options.deployIfMissing === false) {
+      throw new ChainError('deployment_missing', `expected the platform's addresses on chain ${chainId} (PET_CHAIN_ADDRESSES), got none recorded`);
     }
     if (addresses === undefined) {
       addresses = await deploySystem({

@@ -14,6 +14,8 @@
  * URL, optionally the feed and the chain), so several relays may run it against one database.
  */
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createMarketMetrics } from './ops/marketMetrics.ts';
 import type { TradingParameters } from '../shared/config/tradingParameters.ts';
 import type { ChainClients } from './chain/chainClients.ts';
 import type { PlatformAddresses } from './chain/platformAddresses.ts';
@@ -63,6 +65,8 @@ export interface MarketRoomOptions {
   feed?: FeedPublisher | undefined;
   brokerUrl?: string | undefined;
   topicPrefix?: string;
+  /** The relay's metrics registry: the room adds `pet_relay_market_*` (`relay/ops/marketMetrics.ts`). */
+  metrics?: Registry;
   /** The zone tree (`PET_ZONE_TREE`); default: no tree, every zone clears on its own. */
   zones?: ZoneDirectory;
   /** Settle on this chain; absent: clear only. */
@@ -104,6 +108,7 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
   const logger = options.logger.child({ room: 'market' });
   const intervalSeconds = params.intervalSeconds;
   const zones = options.zones ?? createZoneDirectory([]);
+  const metrics = options.metrics === undefined ? undefined : createMarketMetrics(options.metrics);
   const nowS = options.nowS ?? (() => Date.now() / 1000);
   const clearDelayS = options.clearDelayS ?? Math.max(1, Math.round(intervalSeconds * 0.1));
   const sealGraceS = options.sealGraceS ?? Math.max(1, Math.round(intervalSeconds * 0.1));
@@ -136,6 +141,12 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
       for (const cleared of outcome.tree) {
         stats.intervalsCleared += 1;
         stats.trades += cleared.trades.length;
+        if (metrics !== undefined) {
+          metrics.zoneIntervalsCleared.inc();
+          for (const trade of cleared.trades) metrics.trades.inc({ climbed: String(trade.sellerClimb + trade.buyerClimb > 0) });
+          metrics.clearedWh.inc(cleared.clearedWh);
+          metrics.curtailedWh.inc(cleared.curtailedWh);
+        }
         if (cleared.orders.length + cleared.trades.length === 0) continue;
         logger.info({ zone: cleared.zone, intervalStartS: startS, orders: cleared.orders.length, trades: cleared.trades.length, clearedWh: cleared.clearedWh, curtailedWh: cleared.curtailedWh, priceMicroPerKWh: cleared.clearingPriceMicroPerKWh }, 'interval cleared');
         await notifyCleared(db, publisher, cleared);
@@ -158,10 +169,14 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
       if (result.state === 'confirmed') {
         stats.batchesConfirmed += 1;
         if (result.gasUsed !== null) stats.settlementGas.push({ gasUsed: result.gasUsed, tradeCount: batch.tradeCount });
+        metrics?.batches.inc({ outcome: 'confirmed' });
+        metrics?.gridFeesMicro.inc(Number(batch.gridFeeMicro));
+        if (result.gasUsed !== null && batch.tradeCount > 0) metrics?.settlementGasPerTrade.observe(Number(result.gasUsed) / batch.tradeCount);
         logger.info({ zone: batch.zone, intervalStartS: batch.intervalStartS, txHash: result.txHash, gasUsed: result.gasUsed?.toString(), trades: batch.tradeCount }, 'settlement confirmed');
         await notifySettled(db, publisher, await listIntervalTrades(db, batch.zone, batch.intervalStartS), result.txHash);
       } else if (result.state === 'failed') {
         stats.batchesFailed += 1;
+        metrics?.batches.inc({ outcome: 'failed' });
         logger.error({ zone: batch.zone, intervalStartS: batch.intervalStartS, reason: result.reason }, 'settlement failed');
       }
     }

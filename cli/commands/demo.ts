@@ -199,6 +199,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
       brokerUrl: relay.brokerUrl,
       topicPrefix: config.topicPrefix,
       zones,
+      metrics: relay.metrics.registry,
       chain: { clients: chain.clients, addresses: chain.addresses, ...(topUpEscrow ? { topUpEscrow } : {}), ...(options.hooks ?? {}) },
     });
     cleanups.push(() => market.stop(options.stopWaitMs));

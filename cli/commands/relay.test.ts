@@ -34,6 +34,9 @@ test('PET_MARKET=clear runs the market room over the configured zone tree and st
     const started = output.split('\n').find((line) => line.includes('market room started'))!;
     assert.equal(JSON.parse(started).trees, ['substation-1']);
     assert.is(JSON.parse(started).mode, 'clear');
+    // The market's metrics are served with the relay's.
+    const { http } = JSON.parse(started) as { http: string };
+    assert.match(await (await fetch(`${http}/metrics`)).text(), /pet_relay_market_zone_intervals_cleared_total/);
     child.kill('SIGTERM');
     assert.is(await exited, 0, output);
   } finally {

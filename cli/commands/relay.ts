@@ -63,9 +63,10 @@ async function startMarket(relay: RelayHandle, env: NodeJS.ProcessEnv): Promise<
       brokerUrl: relay.brokerUrl,
       topicPrefix: config.topicPrefix,
       zones: createZoneDirectory(config.zoneForest),
+      metrics: relay.metrics.registry,
       ...(chain === undefined ? {} : { chain: { clients: chain.clients, addresses: chain.addresses } }),
     });
-    relay.logger.info({ mode: marketConfig.mode, intervalSeconds: params.intervalSeconds, trees: config.zoneForest.map((root) => root.id) }, 'market room started');
+    relay.logger.info({ mode: marketConfig.mode, intervalSeconds: params.intervalSeconds, trees: config.zoneForest.map((root) => root.id), http: http.url }, 'market room started');
     return { market, closeHttp: () => http.close(), chain };
   } catch (error) {
     await chain?.stop();

@@ -16,6 +16,8 @@ struct MeterState {
     uint48 lastExportEndWh;
     uint64 paidWh;
     bool hasSettled;
+    /// @notice Wh paid so far against the last settled seal (one seal may pay in several batches of its interval).
+    uint48 lastSealPaidWh;
 }
 
 /// @title ITradingMarketplace
@@ -23,8 +25,10 @@ struct MeterState {
 /// against meter seals verified on-chain (SHA-256 + ecrecover, docs/protocol.md).
 /// @dev Settlement calldata is packed (docs/contracts.md §"Settlement calldata"):
 /// `sellers` = n × (seller 20 ‖ canonical seal bytes 92 ‖ r 32 ‖ s 32 ‖ v 1),
-/// `trades` = m × (buyer 20 ‖ seller index u16 ‖ energyWh u32); each trade costs
-/// energyWh × pricePerKWh / 1000 (rounded down), paid by the buyer, credited to the seller minus the fee.
+/// `trades` = m × (buyer 20 ‖ buyer climb u2 ‖ seller index u14 ‖ energyWh u32); each trade costs
+/// energyWh × pricePerKWh / 1000 (rounded down), paid by the buyer, credited to the seller minus the fee. Zones of
+/// a tree carry their path in the id (docs/contracts.md §"Zone ids"): a batch of zone Z settles meters registered in
+/// Z or below it, and charges the grid fees of the levels a seller's or buyer's energy climbed to reach Z.
 interface ITradingMarketplace {
     /// @notice Tokens entered the ledger for `account`.
     event Deposited(address indexed payer, address indexed account, uint256 amount);
@@ -50,6 +54,11 @@ interface ITradingMarketplace {
     event FeesDistributed(address indexed feeSink, uint256 amount);
     event FeeBpsSet(uint16 feeBps);
     event FeeSinkSet(address feeSink);
+    /// @notice Grid fees per kWh entered at each level, in settlement-token base units.
+    event GridFeesSet(uint32 houseFeePerKWh, uint32 feederFeePerKWh, uint32 substationFeePerKWh);
+    event GridOperatorSet(address gridOperator);
+    /// @notice The batch's grid fees (sellers' and buyers') were credited to the grid operator's ledger entry.
+    event GridFeesCharged(bytes32 indexed batchKey, address indexed gridOperator, uint256 amount);
 
     error AmountZero();
     error InsufficientBalance(address account, uint256 requested, uint256 available);
@@ -81,8 +90,15 @@ interface ITradingMarketplace {
     /// @notice The seal's [startS, endS] does not lie within the settled interval: a seal pays only the interval
     /// it was made for (docs/protocol.md: a seal's boundaries are its market interval's).
     error SealOutsideInterval(address meter, uint32 startS, uint32 endS, uint32 intervalStartS, uint32 intervalEndS);
-    /// @notice A seller's trades exceed its sealed export (exportEndWh − exportStartWh).
+    /// @notice A seller's trades exceed its sealed export (exportEndWh − exportStartWh), less what earlier batches
+    /// already paid against the same seal.
     error SoldMoreThanSealed(address meter, uint256 soldWh, uint256 sealedExportWh);
+    /// @notice The seal repeats the last settled seq but is not the same seal (another end or export register end).
+    error SealConflictsWithSettled(address meter, uint32 seq);
+    /// @notice The trade's buyer climb is not 0 and not below the batch zone's level.
+    error BuyerClimbInvalid(uint256 tradeIndex, uint256 climb, uint256 zoneLevel);
+    /// @notice The batch charges grid fees but no grid operator is set to receive them.
+    error GridOperatorUnset();
     /// @notice A buyer's escrow does not cover its trades: the whole batch reverts (the relay checks first).
     error InsufficientDeposit(address buyer, uint256 requiredAmount, uint256 availableAmount);
     error FeeAboveCap(uint16 feeBps, uint16 maxFeeBps);
@@ -115,6 +131,13 @@ interface ITradingMarketplace {
     /// @notice Sets where fees go (parameter role, delayed).
     function setFeeSink(address feeSink) external;
 
+    /// @notice Sets the grid fee per kWh for entering a house (level 1), feeder (2) and substation (3) zone, in
+    /// settlement-token base units (parameter role, delayed).
+    function setGridFees(uint32 houseFeePerKWh, uint32 feederFeePerKWh, uint32 substationFeePerKWh) external;
+
+    /// @notice Sets the ledger account credited with grid fees (parameter role, delayed).
+    function setGridOperator(address gridOperator) external;
+
     function pause() external;
     function unpause() external;
 
@@ -125,4 +148,6 @@ interface ITradingMarketplace {
     function feesAccrued() external view returns (uint256);
     function feeBps() external view returns (uint16);
     function feeSink() external view returns (address);
+    function gridFees() external view returns (uint32 house, uint32 feeder, uint32 substation);
+    function gridOperator() external view returns (address);
 }

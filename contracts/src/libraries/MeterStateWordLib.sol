@@ -7,11 +7,12 @@ import {MeterState} from "../interfaces/ITradingMarketplace.sol";
 /// @notice A meter's settled position ({MeterState}) as the one storage word the marketplace keeps, so that
 /// settlement loads it once and stores it once (a struct assignment stores field by field). Settlement writes the
 /// word in `TradingMarketplace._advancedState`, together with the rules it checks.
-/// @dev Packing, from the low-order end: lastSeq bits 0–31 ‖ lastEndS bits 32–63 ‖ lastExportEndWh bits 64–111 ‖ paidWh bits 112–175 ‖
-/// hasSettled bits 176–183.
+/// @dev Packing, from the low-order end: lastSeq bits 0–31 ‖ lastEndS bits 32–63 ‖ lastExportEndWh bits 64–111 ‖
+/// paidWh bits 112–175 ‖ hasSettled bits 176–183 ‖ lastSealPaidWh bits 184–231.
 library MeterStateWordLib {
     uint256 private constant PAID_WH_SHIFT = 112;
     uint256 private constant HAS_SETTLED_SHIFT = 176;
+    uint256 private constant LAST_SEAL_PAID_WH_SHIFT = 184;
 
     /// @notice The word as the view struct.
     function decode(uint256 word) internal pure returns (MeterState memory) {
@@ -20,7 +21,8 @@ library MeterStateWordLib {
             lastEndS: lastEndS(word),
             lastExportEndWh: lastExportEndWh(word),
             paidWh: paidWh(word),
-            hasSettled: hasSettled(word)
+            hasSettled: hasSettled(word),
+            lastSealPaidWh: lastSealPaidWh(word)
         });
     }
 
@@ -42,5 +44,9 @@ library MeterStateWordLib {
 
     function hasSettled(uint256 word) internal pure returns (bool) {
         return uint8(word >> HAS_SETTLED_SHIFT) != 0;
+    }
+
+    function lastSealPaidWh(uint256 word) internal pure returns (uint48) {
+        return uint48(word >> LAST_SEAL_PAID_WH_SHIFT);
     }
 }

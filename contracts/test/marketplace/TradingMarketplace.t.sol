@@ -101,13 +101,22 @@ contract TradingMarketplaceTest is MarketFixture {
     }
 
     function test_settle_refusesReplayedSeal() public {
-        bytes memory entry = _entryA(1, T0, 0, 1_000);
+        bytes memory entry = _entryA(2, T0, 0, 1_000);
         _settle(T0, entry, SealSigning.trade(_buyer(1), 0, 100));
+        _expectSettleRevert(
+            T0 + 900,
+            _entryA(1, T0 + 900, 1_000, 2_000),
+            SealSigning.trade(_buyer(1), 0, 100),
+            abi.encodeWithSelector(ITradingMarketplace.SealReplayed.selector, meterA, uint32(1), uint32(2))
+        );
+        // The settled seal itself again pays only within its own interval.
         _expectSettleRevert(
             T0 + 900,
             entry,
             SealSigning.trade(_buyer(1), 0, 100),
-            abi.encodeWithSelector(ITradingMarketplace.SealReplayed.selector, meterA, uint32(1), uint32(1))
+            abi.encodeWithSelector(
+                ITradingMarketplace.SealOutsideInterval.selector, meterA, T0, T0 + 900, T0 + 900, T0 + 1_800
+            )
         );
     }
 

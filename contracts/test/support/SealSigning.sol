@@ -14,9 +14,19 @@ library SealSigning {
         return abi.encodePacked(seller, SealLib.canonicalBytes(seal), r, s, v);
     }
 
-    /// @notice buyer 20 ‖ seller index u16 ‖ energyWh u32.
+    /// @notice buyer 20 ‖ seller index u16 ‖ energyWh u32 (a buyer climb of 0).
     function trade(address buyer, uint16 sellerIndex, uint32 energyWh) internal pure returns (bytes memory) {
         return abi.encodePacked(buyer, sellerIndex, energyWh);
+    }
+
+    /// @notice buyer 20 ‖ buyer climb u2 ‖ seller index u14 ‖ energyWh u32: a buyer whose order climbed `climb`
+    /// levels to the batch zone.
+    function trade(address buyer, uint256 climb, uint256 sellerIndex, uint32 energyWh)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodePacked(buyer, uint16((climb << 14) | sellerIndex), energyWh);
     }
 
     function seal(address meter, uint32 seq, uint32 startS, uint32 endS, uint48 exportStartWh, uint48 exportEndWh)

@@ -9,30 +9,34 @@ import {Seal} from "../../src/libraries/SealLib.sol";
 /// @notice Gas of settling 100 trades among 50 sellers and 50 buyers, seal verification included, against a plain
 /// ERC-20 transfer measured in the same run. Transaction gas = execution gas + 21 000 + calldata
 /// (EIP-2028: 16 per non-zero byte, 4 per zero byte). The figures are a committed snapshot
-/// (contracts/snapshots/SettlementGas.json): a change fails this test until the snapshot is regenerated with
+/// (contracts/snapshots/SettlementGas*.json): a change fails this test until the snapshot is regenerated with
 /// `GAS_SNAPSHOT_UPDATE=true npm run bench:gas` and committed with the reason.
-contract SettlementGasTest is MarketFixture {
+abstract contract SettlementGasBench is MarketFixture {
     uint256 internal constant SELLERS = 50;
     uint256 internal constant BUYERS = 50;
     uint32 internal constant T0 = 1_767_200_000;
     uint32 internal constant INTERVAL_S = 900;
-    string internal constant SNAPSHOT_PATH = "contracts/snapshots/SettlementGas.json";
 
     address[] internal meters;
 
+    /// @dev The zone each seller's meter is registered in, the batch zone, and the buyers' climb.
+    function _meterZone(uint256 i) internal pure virtual returns (uint64);
+    function _batchZone() internal pure virtual returns (uint64);
+    function _buyerClimb() internal pure virtual returns (uint256);
+    function _snapshotPath() internal pure virtual returns (string memory);
+
     /// @dev Registers the meters and settles a first interval, so the measured one meets the steady state
     /// (meters and accounts already hold values), as every interval after a meter's first does.
-    function setUp() public {
-        _deployMarket();
+    function _setUpBench() internal {
         for (uint256 i = 0; i < SELLERS; i++) {
-            meters.push(_registerMeter(i, ZONE));
+            meters.push(_registerMeter(i, _meterZone(i)));
         }
         for (uint256 j = 0; j < BUYERS; j++) {
             _fund(_buyer(j), 100_000_000);
         }
         (bytes memory sellers, bytes memory trades) = _batch(0);
         vm.prank(settler);
-        market.settle(ZONE, T0, T0 + 900, PRICE_PER_KWH, sellers, trades);
+        market.settle(_batchZone(), T0, T0 + 900, PRICE_PER_KWH, sellers, trades);
     }
 
     /// @dev Interval `k`: each meter seals 1 000 Wh of export; buyer j buys 300 Wh from seller j and 200 Wh from
@@ -45,11 +49,12 @@ contract SettlementGasTest is MarketFixture {
             );
             sellers = bytes.concat(sellers, SealSigning.sellerEntry(_meterKey(i), _seller(i), seal));
         }
+        uint256 climb = _buyerClimb();
         for (uint256 j = 0; j < BUYERS; j++) {
             trades = bytes.concat(
                 trades,
-                SealSigning.trade(_buyer(j), uint16(j), 300),
-                SealSigning.trade(_buyer(j), uint16((j + 1) % SELLERS), 200)
+                SealSigning.trade(_buyer(j), climb, j, 300),
+                SealSigning.trade(_buyer(j), climb, (j + 1) % SELLERS, 200)
             );
         }
     }
@@ -60,10 +65,11 @@ contract SettlementGasTest is MarketFixture {
         }
     }
 
-    function test_settle100Trades_gasSnapshot() public {
+    function _measure() internal {
         (bytes memory sellers, bytes memory trades) = _batch(1);
-        bytes memory settleCall =
-            abi.encodeCall(market.settle, (ZONE, T0 + INTERVAL_S, T0 + 2 * INTERVAL_S, PRICE_PER_KWH, sellers, trades));
+        bytes memory settleCall = abi.encodeCall(
+            market.settle, (_batchZone(), T0 + INTERVAL_S, T0 + 2 * INTERVAL_S, PRICE_PER_KWH, sellers, trades)
+        );
 
         // Baseline: a plain ERC-20 transfer to an account that already holds tokens, measured the same way.
         token.mint(address(0xA11CE), 1_000_000);
@@ -85,6 +91,7 @@ contract SettlementGasTest is MarketFixture {
         uint256 tradeCount = BUYERS * 2;
         uint256 perTradeTxGas = settleTxGas / tradeCount;
 
+        Console.log("settle: batch zone level", _level(_batchZone()));
         Console.log("settle: trades", tradeCount);
         Console.log("settle: sellers (seals verified)", SELLERS);
         Console.log("settle: execution gas", settleExecutionGas);
@@ -108,14 +115,81 @@ contract SettlementGasTest is MarketFixture {
             "\n}\n"
         );
         if (vm.envOr("GAS_SNAPSHOT_UPDATE", false)) {
-            vm.writeFile(SNAPSHOT_PATH, snapshot);
+            vm.writeFile(_snapshotPath(), snapshot);
             Console.log("snapshot written");
         } else {
             assertEq(
                 bytes(snapshot),
-                bytes(vm.readFile(SNAPSHOT_PATH)),
-                "gas drifted from contracts/snapshots/SettlementGas.json"
+                bytes(vm.readFile(_snapshotPath())),
+                string.concat("gas drifted from ", _snapshotPath())
             );
         }
+    }
+
+    function _level(uint64 zone) internal pure returns (uint256 level) {
+        while (zone != 0 && (zone >> (16 * level)) & 0xffff == 0) {
+            level++;
+        }
+    }
+}
+
+/// @notice The flat case: every meter in one hash-named zone (level 0), no grid fee.
+contract SettlementGasTest is SettlementGasBench {
+    function setUp() public {
+        _deployMarket();
+        _setUpBench();
+    }
+
+    function _meterZone(uint256) internal pure override returns (uint64) {
+        return ZONE;
+    }
+
+    function _batchZone() internal pure override returns (uint64) {
+        return ZONE;
+    }
+
+    function _buyerClimb() internal pure override returns (uint256) {
+        return 0;
+    }
+
+    function _snapshotPath() internal pure override returns (string memory) {
+        return "contracts/snapshots/SettlementGas.json";
+    }
+
+    function test_settle100Trades_gasSnapshot() public {
+        _measure();
+    }
+}
+
+/// @notice A feeder's batch (level 2) with grid fees: sellers metered in its two houses (even ones in house 1, odd
+/// ones in house 2), every buyer's order climbed one level from a house; the fees go to the grid operator.
+contract SettlementGasFeederTest is SettlementGasBench {
+    uint64 internal constant FEEDER = 0x0001_0001_0000_0000;
+
+    function setUp() public {
+        _deployMarket();
+        market.setGridFees(1_000, 2_000, 4_000);
+        market.setGridOperator(address(0x6A1D0));
+        _setUpBench();
+    }
+
+    function _meterZone(uint256 i) internal pure override returns (uint64) {
+        return FEEDER | uint64(1 + i % 2) << 16;
+    }
+
+    function _batchZone() internal pure override returns (uint64) {
+        return FEEDER;
+    }
+
+    function _buyerClimb() internal pure override returns (uint256) {
+        return 1;
+    }
+
+    function _snapshotPath() internal pure override returns (string memory) {
+        return "contracts/snapshots/SettlementGasFeeder.json";
+    }
+
+    function test_settle100TradesInAFeederWithGridFees_gasSnapshot() public {
+        _measure();
     }
 }

@@ -1,7 +1,8 @@
 /**
- * End to end on a real anvil: deploy the platform from the committed bytecode, register meters, deposit, settle
- * one batch built by settlementCalldata.ts from seals signed by shared/protocol/sealSignature.ts, read the ledger
- * back, and see a second settlement of the same interval refused with `IntervalAlreadySettled`.
+ * End to end on a real anvil: deploy the platform from the committed bytecode (grid fees and operator set by the
+ * deployer), register meters, deposit, settle one batch built by settlementCalldata.ts from seals signed by
+ * shared/protocol/sealSignature.ts, read the ledger back, see a second settlement of the same interval refused with
+ * `IntervalAlreadySettled`, and settle a feeder's batch of a zone tree whose grid fees reach the grid operator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -14,6 +15,8 @@ import {
   createPublicClient,
   createWalletClient,
   http,
+  toFunctionSelector,
+  type AbiFunction,
   type Address,
   type PublicClient,
 } from 'viem';
@@ -24,7 +27,7 @@ import { signSeal } from '../../shared/protocol/sealSignature.ts';
 import { accessManagerAbi, demoSettlementTokenAbi, meterRegistryAbi, safeAbi, tradingMarketplaceAbi } from './abis.ts';
 import { deploySystem, type SystemAddresses } from './deploySystem.ts';
 import { REPO_ROOT } from './generateAbis.ts';
-import { ADMIN_ROLE, SETTLER_ROLE } from './roles.ts';
+import { ADMIN_ROLE, PARAMETER_ROLE, SETTLER_ROLE } from './roles.ts';
 import { buildSettlementCalldata, type SettlementSeller } from './settlementCalldata.ts';
 import { zoneIdFromName } from './zoneId.ts';
 
@@ -41,8 +44,14 @@ const sellerA: Address = '0x000000000000000000000000000000000000a001';
 const sellerB: Address = '0x000000000000000000000000000000000000a002';
 const buyer1: Address = '0x000000000000000000000000000000000000b001';
 const buyer2: Address = '0x000000000000000000000000000000000000b002';
+const sellerC: Address = '0x000000000000000000000000000000000000a003';
+const gridOperator: Address = '0x00000000000000000000000000000000000671d0';
 const meterKeyA = new Uint8Array(32).fill(0x11);
 const meterKeyB = new Uint8Array(32).fill(0x22);
+const meterKeyC = new Uint8Array(32).fill(0x33);
+// A zone tree (docs/contracts.md §"Zone ids"): house 1 of feeder 1 of substation 1.
+const FEEDER_ZONE = 0x0001_0001_0000_0000n;
+const HOUSE_ZONE = 0x0001_0001_0001_0000n;
 const ZONE = zoneIdFromName('test-zone');
 const PRICE_PER_KWH = 250_000n; // 0.25 dEUR per kWh (6 decimals)
 const FEE_BPS = 100;
@@ -96,6 +105,8 @@ test('deploys, settles a signed batch into the ledger, refuses the same interval
     guardian,
     settler: settler.address,
     feeBps: FEE_BPS,
+    gridFeesPerKWh: { house: 1_000n, feeder: 2_000n, substation: 4_000n },
+    gridOperator,
   });
 
   // Administration: a real 2-of-3 Safe is the only admin; the relay holds the settler role.
@@ -112,6 +123,19 @@ test('deploys, settles a signed batch into the ledger, refuses the same interval
   assert.is((await hasRole(ADMIN_ROLE, system.safe))[0], true, 'Safe is admin');
   assert.is((await hasRole(ADMIN_ROLE, deployer.address))[0], false, 'deployer renounced admin');
   assert.is((await hasRole(SETTLER_ROLE, settler.address))[0], true, 'relay is settler');
+  const market = { address: system.tradingMarketplace, abi: tradingMarketplaceAbi } as const;
+  assert.equal(await publicClient.readContract({ ...market, functionName: 'gridFees' }), [1_000, 2_000, 4_000]);
+  assert.is((await publicClient.readContract({ ...market, functionName: 'gridOperator' })).toLowerCase(), gridOperator);
+  for (const name of ['setGridFees', 'setGridOperator'] as const) {
+    const item = tradingMarketplaceAbi.find((entry) => entry.type === 'function' && entry.name === name)!;
+    const role = await publicClient.readContract({
+      address: system.accessManager,
+      abi: accessManagerAbi,
+      functionName: 'getTargetFunctionRole',
+      args: [system.tradingMarketplace, toFunctionSelector(item as AbiFunction)],
+    });
+    assert.is(role, PARAMETER_ROLE, `${name} is a parameter change`);
+  }
 
   const send = async (hash: `0x${string}`) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -234,6 +258,31 @@ test('deploys, settles a signed batch into the ledger, refuses the same interval
     revertName = reverted instanceof ContractFunctionRevertedError ? reverted.data?.errorName : String(error);
   }
   assert.is(revertName, 'IntervalAlreadySettled');
+
+  // The feeder's batch of the same interval: a meter of its house sells 1 000 Wh to buyer 1, whose order climbed one
+  // level (from another house); both sides pay the feeder's fee, 2 000 per kWh, to the grid operator.
+  const meterC = addressFromPrivateKey(meterKeyC) as Address;
+  await send(
+    await walletClient.writeContract({
+      address: system.meterRegistry,
+      abi: meterRegistryAbi,
+      functionName: 'registerMeter',
+      args: [meterC, sellerC, HOUSE_ZONE, 1, 5_000, 1_700_000_000],
+    }),
+  );
+  const feederBatch = buildSettlementCalldata({
+    zone: FEEDER_ZONE,
+    intervalStartS,
+    intervalEndS: intervalStartS + 900,
+    pricePerKWh: PRICE_PER_KWH,
+    sellers: [{ seller: sellerC, seal: seal(meterC, meterKeyC, 1_000, 2_000) }],
+    trades: [{ buyer: buyer1, seller: sellerC, energyWh: 1_000, buyerClimb: 1 }],
+  });
+  await send(await settlerClient.writeContract({ ...settle, args: feederBatch.args }));
+  // Gross 250 000; platform fee 2 500; seller's grid fee 2 000; buyer's 2 000.
+  assert.equal(await accountOf(buyer1), { balance: 875_000n - 252_000n, soldWh: 0n, boughtWh: 1_500n });
+  assert.equal(await accountOf(sellerC), { balance: 245_500n, soldWh: 1_000n, boughtWh: 0n });
+  assert.equal(await accountOf(gridOperator), { balance: 4_000n, soldWh: 0n, boughtWh: 0n });
 });
 
 test.run();

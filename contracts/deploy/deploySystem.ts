@@ -6,7 +6,8 @@
  *    with `safeOwners` and `safeThreshold` (2-of-3 by default);
  * 2. the settlement token: `settlementToken` if given, else a fresh DemoSettlementToken (local chains only);
  * 3. AccessManager (deployer as initial admin), MeterRegistry, TradingMarketplace, EnergyListing,
- *    GreenCertificateNFT, PeerEnergyToken, FeeStaking, LiquidityIncentive; marketplace fee sink = FeeStaking;
+ *    GreenCertificateNFT, PeerEnergyToken, FeeStaking, LiquidityIncentive; marketplace fee sink = FeeStaking, and the
+ *    grid fees and grid operator when given;
  * 4. function roles (contracts/src/access/Roles.sol), role grants (PARAMETER to the Safe with its delay,
  *    GUARDIAN, SETTLER, OPERATOR, REWARD_NOTIFIER to the marketplace), admin to the Safe, deployer renounces.
  *
@@ -59,6 +60,8 @@ import {
   SETTLER_ROLE,
 } from './roles.ts';
 
+const MAX_UINT32 = 0xffffffffn;
+
 /** A wallet client with a local or JSON-RPC account attached. */
 export type DeployerWalletClient = WalletClient<Transport, Chain | undefined, Account>;
 
@@ -90,6 +93,13 @@ export interface DeploySystemOptions {
   rewardPerKWh?: bigint;
   /** ERC-1155 metadata URI of the certificates. */
   certificateUri?: string;
+  /**
+   * Grid fees per kWh entered at each level of the zone tree, settlement-token base units (each a uint32); none
+   * (all zero) when absent. A batch that charges a fee needs `gridOperator`.
+   */
+  gridFeesPerKWh?: { house: bigint; feeder: bigint; substation: bigint };
+  /** The ledger account credited with grid fees; unset when absent. */
+  gridOperator?: Address;
 }
 
 /** Where everything landed. */
@@ -130,6 +140,14 @@ export async function deploySystem(options: DeploySystemOptions): Promise<System
     throw new DeploymentError('safe setup', `expected a threshold in 1…${options.safeOwners.length}, got ${threshold}`);
   }
   const feeBps = options.feeBps ?? 100;
+  const gridFees = options.gridFeesPerKWh;
+  if (gridFees !== undefined) {
+    for (const [level, fee] of Object.entries(gridFees)) {
+      if (fee < 0n || fee > MAX_UINT32) {
+        throw new DeploymentError('setGridFees', `expected the ${level} fee per kWh as a uint32, got ${fee}`);
+      }
+    }
+  }
 
   async function confirm(step: string, hash: Hex): Promise<Address | undefined> {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -202,12 +220,30 @@ export async function deploySystem(options: DeploySystemOptions): Promise<System
     tradingMarketplace,
     options.rewardPerKWh ?? 10n ** 17n,
   ]);
-  // Still admin-only (no role assigned yet): the deployer wires the fee sink before handing over.
+  // Still admin-only (no role assigned yet): the deployer wires the fee sink and the grid before handing over.
   await call(
     'setFeeSink',
     tradingMarketplace,
     encodeFunctionData({ abi: tradingMarketplaceAbi, functionName: 'setFeeSink', args: [feeStaking] }),
   );
+  if (gridFees !== undefined) {
+    await call(
+      'setGridFees',
+      tradingMarketplace,
+      encodeFunctionData({
+        abi: tradingMarketplaceAbi,
+        functionName: 'setGridFees',
+        args: [Number(gridFees.house), Number(gridFees.feeder), Number(gridFees.substation)],
+      }),
+    );
+  }
+  if (options.gridOperator !== undefined) {
+    await call(
+      'setGridOperator',
+      tradingMarketplace,
+      encodeFunctionData({ abi: tradingMarketplaceAbi, functionName: 'setGridOperator', args: [options.gridOperator] }),
+    );
+  }
 
   // 4. Roles.
   // Selectors come from the committed ABIs, so a changed signature cannot leave a function unassigned.
@@ -223,6 +259,13 @@ export async function deploySystem(options: DeploySystemOptions): Promise<System
     ['TradingMarketplace.pause', tradingMarketplace, selector(tradingMarketplaceAbi, 'pause'), GUARDIAN_ROLE],
     ['TradingMarketplace.setFeeBps', tradingMarketplace, selector(tradingMarketplaceAbi, 'setFeeBps'), PARAMETER_ROLE],
     ['TradingMarketplace.setFeeSink', tradingMarketplace, selector(tradingMarketplaceAbi, 'setFeeSink'), PARAMETER_ROLE],
+    ['TradingMarketplace.setGridFees', tradingMarketplace, selector(tradingMarketplaceAbi, 'setGridFees'), PARAMETER_ROLE],
+    [
+      'TradingMarketplace.setGridOperator',
+      tradingMarketplace,
+      selector(tradingMarketplaceAbi, 'setGridOperator'),
+      PARAMETER_ROLE,
+    ],
     ['EnergyListing.pause', energyListing, selector(energyListingAbi, 'pause'), GUARDIAN_ROLE],
     ['GreenCertificateNFT.setURI', greenCertificateNft, selector(greenCertificateNftAbi, 'setURI'), PARAMETER_ROLE],
     ['FeeStaking.notifyRewardAmount', feeStaking, selector(feeStakingAbi, 'notifyRewardAmount'), REWARD_NOTIFIER_ROLE],

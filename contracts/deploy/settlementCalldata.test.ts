@@ -80,6 +80,12 @@ test('trades: buyer ‖ u16 seller index ‖ u32 energyWh, grouped by buyer in o
   assert.equal([...third.subarray(20)], [0, 0, 1, 2, 3, 4]);
 });
 
+test('a buyer climb fills the top 2 bits of the seller index field', () => {
+  const feeder = 0x0001_0001_0000_0000n; // level 2: a climb of 1
+  const { args } = buildSettlementCalldata({ ...batch, zone: feeder, trades: [{ buyer: buyerX, seller, energyWh: 7, buyerClimb: 1 }] });
+  assert.equal([...hexBytes(args[5]).subarray(20)], [0x40, 0, 0, 0, 0, 7]);
+});
+
 test('data decodes back to the same settle arguments', () => {
   const { args, data } = buildSettlementCalldata(batch);
   const decoded = decodeFunctionData({ abi: tradingMarketplaceAbi, data });
@@ -112,6 +118,14 @@ test('refuses what the contract would refuse or misread, with a stable code', ()
     codeOf({ sellers: [{ seller, seal }, { seller, seal }], trades: [{ buyer: buyerX, seller, energyWh: 1 }] }),
     'ambiguous_seller',
   );
+  // The batch's hash-named zone has level 0: no climb; a feeder (level 2) allows 1, a substation (3) 1 or 2.
+  assert.is(codeOf({ trades: [{ buyer: buyerX, seller, energyWh: 1, buyerClimb: 1 }] }), 'buyer_climb_out_of_range');
+  const climbing = (zone: bigint, buyerClimb: number) => codeOf({ zone, trades: [{ buyer: buyerX, seller, energyWh: 1, buyerClimb }] });
+  assert.is(climbing(0x0001_0001_0000_0000n, 2), 'buyer_climb_out_of_range');
+  assert.is(climbing(0x0001_0001_0000_0000n, 1), 'no error');
+  assert.is(climbing(0x0001_0000_0000_0000n, 2), 'no error');
+  assert.is(climbing(0x0001_0000_0000_0000n, 3), 'buyer_climb_out_of_range');
+  assert.is(climbing(0x0001_0000_0000_0000n, -1), 'buyer_climb_out_of_range');
 });
 
 test('a trade naming its meter picks that seller entry', () => {

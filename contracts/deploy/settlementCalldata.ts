@@ -4,8 +4,9 @@
  *
  * - `sellers` = n × 177 bytes: seller address 20 ‖ canonical seal bytes 92 (docs/protocol.md, exactly what the
  *   meter signed) ‖ r 32 ‖ s 32 ‖ v 1;
- * - `trades` = m × 26 bytes: buyer 20 ‖ seller entry index u16 ‖ energyWh u32, big-endian, grouped by buyer
- *   (the contract writes each buyer's ledger entry once per run of consecutive trades).
+ * - `trades` = m × 26 bytes: buyer 20 ‖ buyer climb u2 ‖ seller entry index u14 ‖ energyWh u32, big-endian, grouped
+ *   by buyer (the contract writes each buyer's ledger entry once per run of consecutive trades). The climb is how many
+ *   zone levels the buyer's order climbed to the batch's zone (its grid fee, docs/contracts.md §"Grid fees").
  */
 import { encodeFunctionData, type ContractFunctionArgs, type Hex } from 'viem';
 import { encodeSealBytes, SEAL_BYTE_LENGTH } from '../../shared/protocol/canonicalBytes.ts';
@@ -13,14 +14,14 @@ import { bytesToHex, hexToBytes } from '../../shared/protocol/hex.ts';
 import type { SealRecord } from '../../shared/protocol/recordTypes.ts';
 import { SIGNATURE_BYTE_LENGTH } from '../../shared/protocol/signatureShape.ts';
 import { tradingMarketplaceAbi } from './abis.ts';
-import { MAX_ZONE_ID } from './zoneId.ts';
+import { MAX_ZONE_ID, zoneIdLevel } from './zoneId.ts';
 
 /** Bytes of one seller entry: 20 + 92 + 65. */
 export const SELLER_ENTRY_BYTE_LENGTH = 20 + SEAL_BYTE_LENGTH + SIGNATURE_BYTE_LENGTH;
 /** Bytes of one trade: 20 + 2 + 4. */
 export const TRADE_BYTE_LENGTH = 26;
-/** The seller index is a u16. */
-export const MAX_SELLER_ENTRIES = 0xffff + 1;
+/** The seller index has 14 bits (the top 2 of its u16 are the buyer climb). */
+export const MAX_SELLER_ENTRIES = 1 << 14;
 const MAX_UINT32 = 0xffffffff;
 const MAX_UINT96 = (1n << 96n) - 1n;
 const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
@@ -38,6 +39,11 @@ export interface SettlementTrade {
   energyWh: number;
   /** The meter whose seal pays this trade; needed only when `seller` has more than one seal in the batch. */
   meter?: string;
+  /**
+   * Zone levels the buyer's order climbed to the batch's zone (default 0: placed in it, or no tree); 1 … level − 1
+   * of the batch zone otherwise. The buyer pays the grid fees of the levels entered on top of the price.
+   */
+  buyerClimb?: number;
 }
 
 /** One zone interval's clearing, ready to settle. */
@@ -77,7 +83,8 @@ export type SettlementCalldataErrorCode =
   | 'bad_address'
   | 'energy_out_of_range'
   | 'unknown_seller'
-  | 'ambiguous_seller';
+  | 'ambiguous_seller'
+  | 'buyer_climb_out_of_range';
 
 /** A batch that cannot be encoded, with a stable code and what was expected. */
 export class SettlementCalldataError extends Error {
@@ -165,7 +172,7 @@ export function buildSettlementCalldata(batch: SettlementBatch): SettlementCalld
     throw new SettlementCalldataError('price_out_of_range', `expected pricePerKWh as a uint96, got ${batch.pricePerKWh}`);
   }
   if (batch.sellers.length > MAX_SELLER_ENTRIES) {
-    throw new SettlementCalldataError('too_many_sellers', `expected at most ${MAX_SELLER_ENTRIES} seller entries (u16 index), got ${batch.sellers.length}`);
+    throw new SettlementCalldataError('too_many_sellers', `expected at most ${MAX_SELLER_ENTRIES} seller entries (u14 index), got ${batch.sellers.length}`);
   }
 
   const sellerBytes = new Uint8Array(batch.sellers.length * SELLER_ENTRY_BYTE_LENGTH);
@@ -181,13 +188,18 @@ export function buildSettlementCalldata(batch: SettlementBatch): SettlementCalld
   const orderedTrades = groupByBuyer(batch.trades);
   const tradeBytes = new Uint8Array(orderedTrades.length * TRADE_BYTE_LENGTH);
   const view = new DataView(tradeBytes.buffer);
+  const zoneLevel = zoneIdLevel(batch.zone);
   orderedTrades.forEach((trade, t) => {
     if (!Number.isInteger(trade.energyWh) || trade.energyWh < 1 || trade.energyWh > MAX_UINT32) {
       throw new SettlementCalldataError('energy_out_of_range', `expected trade ${t} energyWh as an integer in 1…${MAX_UINT32}, got ${trade.energyWh}`);
     }
+    const climb = trade.buyerClimb ?? 0;
+    if (!Number.isInteger(climb) || climb < 0 || (climb !== 0 && climb >= zoneLevel)) {
+      throw new SettlementCalldataError('buyer_climb_out_of_range', `expected trade ${t} buyerClimb as 0 or 1…${zoneLevel - 1} (zone level ${zoneLevel}), got ${trade.buyerClimb}`);
+    }
     const offset = t * TRADE_BYTE_LENGTH;
     writeAddress(tradeBytes, offset, checkAddress(trade.buyer, 'buyer'));
-    view.setUint16(offset + 20, sellerIndexOf(trade, bySeller, byMeter, batch.sellers));
+    view.setUint16(offset + 20, (climb << 14) | sellerIndexOf(trade, bySeller, byMeter, batch.sellers));
     view.setUint32(offset + 22, trade.energyWh);
   });
 

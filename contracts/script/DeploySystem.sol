@@ -59,6 +59,8 @@ abstract contract DeploySystem {
         _assign(m, address(s.marketplace), TradingMarketplace.pause.selector, Roles.GUARDIAN);
         _assign(m, address(s.marketplace), TradingMarketplace.setFeeBps.selector, Roles.PARAMETER);
         _assign(m, address(s.marketplace), TradingMarketplace.setFeeSink.selector, Roles.PARAMETER);
+        _assign(m, address(s.marketplace), TradingMarketplace.setGridFees.selector, Roles.PARAMETER);
+        _assign(m, address(s.marketplace), TradingMarketplace.setGridOperator.selector, Roles.PARAMETER);
         _assign(m, address(s.listing), EnergyListing.pause.selector, Roles.GUARDIAN);
         _assign(m, address(s.certificates), GreenCertificateNFT.setURI.selector, Roles.PARAMETER);
         _assign(m, address(s.staking), FeeStaking.notifyRewardAmount.selector, Roles.REWARD_NOTIFIER);

@@ -5,7 +5,8 @@ pragma solidity 0.8.30;
 /// @notice AccessManager role ids of the platform (docs/contracts.md §"Administration"). Role 0 is
 /// AccessManager's ADMIN_ROLE, held by the Safe; unassigned functions fall back to it.
 library Roles {
-    /// @notice Parameter changes (fees, fee sink, incentive rate): the Safe, with an execution delay.
+    /// @notice Parameter changes (fees, fee sink, grid fees and operator, incentive rate): the Safe, with an
+    /// execution delay.
     uint64 internal constant PARAMETER = 1;
     /// @notice Immediate pause: a guardian key, no delay.
     uint64 internal constant GUARDIAN = 2;

@@ -76,6 +76,16 @@ contract AdministrationTest is Test, DeploySystem {
         assertEq(safe.getThreshold(), 2, "2-of-3");
     }
 
+    function test_gridFeeSettersAreParameterChanges() public view {
+        IAccessManager manager = IAccessManager(address(sys.manager));
+        address market = address(sys.marketplace);
+        assertEq(manager.getTargetFunctionRole(market, sys.marketplace.setGridFees.selector), Roles.PARAMETER, "fees");
+        assertEq(
+            manager.getTargetFunctionRole(market, sys.marketplace.setGridOperator.selector), Roles.PARAMETER, "operator"
+        );
+        assertEq(manager.getTargetFunctionRole(market, sys.marketplace.setFeeBps.selector), Roles.PARAMETER, "feeBps");
+    }
+
     function test_parameterChange_throughSafeAfterDelay() public {
         bytes memory change = abi.encodeCall(sys.marketplace.setFeeBps, (200));
         // Scheduling needs two owners' signatures.

@@ -64,14 +64,17 @@ export interface DemoHousehold {
 }
 
 /** Deterministic demo households (owner keys derived like the meters' demo keys; never for real use). */
-export function demoHouseholds(count: number, seed = 'demo', metersPerZone = METERS_PER_ZONE): DemoHousehold[] {
+/** The demo's feeders: households 0–9 on `feeder-1`, 10–19 on `feeder-2`, … */
+export const demoFeederOf = (index: number): string => `feeder-${Math.floor(index / METERS_PER_ZONE) + 1}`;
+
+export function demoHouseholds(count: number, seed = 'demo', zoneOf: (index: number) => string = demoFeederOf): DemoHousehold[] {
   return Array.from({ length: count }, (_, index) => {
     const ownerKey = keccak256(toBytes(`peer-energy-trader/demo-owner/${seed}/${index}`)) as Hex;
     return {
       index,
       meter: deriveMeterKey(seed, index).address,
       owner: privateKeyToAccount(ownerKey).address.toLowerCase(),
-      zone: `feeder-${Math.floor(index / metersPerZone) + 1}`,
+      zone: zoneOf(index),
       isProsumer: index % 2 === 0,
     };
   });
@@ -102,8 +105,8 @@ export interface StartDemoOptions {
   stopWaitMs?: number;
   /** Deposit per top-up of a buyer's escrow, micro-units (default 1 000 tokens). */
   topUpMicro?: bigint;
-  /** Households per feeder (default 10). */
-  metersPerZone?: number;
+  /** The feeder of household `index` (even indexes are prosumers); default `demoFeederOf`. */
+  zoneOfHousehold?: (index: number) => string;
 }
 
 export interface DemoHandle {
@@ -137,7 +140,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
     PET_INTERVAL_SECONDS: String(marketIntervalS),
     PET_MINIMUM_TRADE_THRESHOLD_KWH: process.env.PET_MINIMUM_TRADE_THRESHOLD_KWH ?? options.minimumTradeKWh ?? '0.05',
   });
-  const households = demoHouseholds(options.meters, 'demo', options.metersPerZone);
+  const households = demoHouseholds(options.meters, 'demo', options.zoneOfHousehold);
   let simulatedNowS: () => number = () => startTimeS;
   const config = readRelayConfig({
     ...process.env,

@@ -1,7 +1,8 @@
 /**
- * End to end: simulated meters (real firmware) → relay ingest → clearing over a zone tree (two feeders of three
- * households under a substation: feeder-1 two prosumers and a consumer, feeder-2 the reverse, so each feeder
- * clears locally and the rest trades across the substation with grid fees) → settlement on anvil, with the relay
+ * End to end: simulated meters (real firmware) → relay ingest → clearing over a zone tree (two feeders under a
+ * substation: feeder-1 three prosumers and a consumer, feeder-2 two consumers, so feeder-1 clears locally first
+ * and its surplus crosses the substation to feeder-2 with grid fees, sellers paid from one seal in two batches) →
+ * settlement on anvil, with the relay
  * (store, broker, market room) restarted in the middle — after a settlement transaction was broadcast and before
  * its receipt was read. Checks that nothing settles twice, the crashed batch is confirmed with the transaction
  * that was already sent, substation trades settle with the fees charged on-chain, and the on-chain ledger equals
@@ -27,7 +28,8 @@ import { openStore } from '../../relay/store/openStore.ts';
 const METERS = 6;
 const REAL_INTERVAL_S = 5;
 const MARKET_INTERVAL_S = 300;
-const METERS_PER_FEEDER = 3;
+/** Households 0, 1, 2, 4 (prosumers 0, 2, 4 and consumer 1) on feeder-1; consumers 3 and 5 on feeder-2. */
+const feederOf = (index: number): string => (index % 2 === 0 || index === 1 ? 'feeder-1' : 'feeder-2');
 
 async function waitUntil(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -47,7 +49,7 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
     meters: METERS, brokerUrl: `mqtt://127.0.0.1:${mqttPort}`, speed: MARKET_INTERVAL_S / REAL_INTERVAL_S, intervalSeconds: MARKET_INTERVAL_S,
     sampleSeconds: 30, startTimeS, samplePairsPerBurst: 40, burstPeriodMs: 5000, mqtt: { backoffMinS: 5, backoffMaxS: 30 },
   });
-  const common = { meters: METERS, metersPerZone: METERS_PER_FEEDER, intervalSeconds: REAL_INTERVAL_S, marketIntervalS: MARKET_INTERVAL_S, httpPort: 0, dataDir, chain, fleet, mqttPort, startTimeS, minimumTradeKWh: '0.01', logLevel: 'silent' as const, stopWaitMs: 500 };
+  const common = { meters: METERS, zoneOfHousehold: feederOf, intervalSeconds: REAL_INTERVAL_S, marketIntervalS: MARKET_INTERVAL_S, httpPort: 0, dataDir, chain, fleet, mqttPort, startTimeS, minimumTradeKWh: '0.01', logLevel: 'silent' as const, stopWaitMs: 500 };
   const demos: DemoHandle[] = [];
   try {
     let crashedTxHash: Hex | undefined;
@@ -145,9 +147,15 @@ test('meters → clearing → settlement on anvil; a relay restart between broad
     assert.ok(climbed.length > 0, 'some energy crossed the substation and settled');
     assert.ok(climbed.every((t) => t.sellerClimb === 1 && t.buyerClimb === 1 && t.sellerFeeMicroPerKWh > 0), 'substation trades climbed one level on each side and carry its fee');
     assert.ok(operator.balance > 0n, 'grid fees were charged');
+    const zonesPaidBySeal = new Map<string, Set<string>>();
+    for (const t of settledTrades.filter((trade) => (trade.deliveredWh ?? 0) > 0)) {
+      const key = `${t.sellerMeter}|${t.intervalStartS}`;
+      zonesPaidBySeal.set(key, (zonesPaidBySeal.get(key) ?? new Set()).add(t.zone));
+    }
+    assert.ok([...zonesPaidBySeal.values()].some((zones) => zones.size === 2), 'a seller was paid from one seal in its feeder\'s batch and the substation\'s');
     const onChainOperator = (await publicClient.readContract({ address: chain.addresses.tradingMarketplace, abi: marketplaceAbi, functionName: 'accountOf', args: [demoGridOperator] })) as { balance: bigint };
     assert.is(onChainOperator.balance, operator.balance, 'the grid operator holds exactly the grid fees of the relay\'s records');
-    for (const household of demoHouseholds(METERS)) {
+    for (const household of demoHouseholds(METERS, 'demo', feederOf)) {
       const onChain = (await publicClient.readContract({ address: chain.addresses.tradingMarketplace, abi: marketplaceAbi, functionName: 'accountOf', args: [household.owner] })) as { balance: bigint; soldWh: bigint; boughtWh: bigint };
       const want = expected.get(household.owner) ?? { balance: 0n, soldWh: 0n, boughtWh: 0n };
       assert.is(onChain.balance, want.balance, `balance of ${household.owner}`);

@@ -4,9 +4,9 @@
  * N simulated meters running the real firmware (even indexes prosumers with PV, odd ones consumers), every one
  * with an "auto" standing order, trading in short intervals. Ctrl-C stops everything (anvil included).
  *
- * Zones: the households sit in feeders of 10 (`feeder-1`, `feeder-2`, …) under one substation (`substation-1`),
- * so each feeder clears locally and what is left trades across the substation with the grid fees; `PET_ZONE_TREE`
- * replaces that tree. The chain is deployed with the same grid fees and a grid-operator account
+ * Zones: the households sit on two feeders under one substation (`substation-1`; `demoFeederOf`): each feeder
+ * clears locally and what is left trades across the substation with the grid fees; `PET_ZONE_TREE` replaces that
+ * tree. The chain is deployed with the same grid fees and a grid-operator account
  * (`demoGridOperator`) that collects them.
  *
  * Time: each real interval of `--interval-seconds` stands for a 15-minute market interval of simulated time
@@ -41,7 +41,6 @@ export const summary = 'run everything on this machine: relay, anvil with the co
 
 /** Simulated seconds of one market interval in the demo. */
 export const DEMO_MARKET_INTERVAL_S = 900;
-const METERS_PER_ZONE = 10;
 export const DEMO_SUBSTATION = 'substation-1';
 
 /** The demo's grid-operator ledger account (a fixed address; nobody holds its key). */
@@ -64,8 +63,11 @@ export interface DemoHousehold {
 }
 
 /** Deterministic demo households (owner keys derived like the meters' demo keys; never for real use). */
-/** The demo's feeders: households 0–9 on `feeder-1`, 10–19 on `feeder-2`, … */
-export const demoFeederOf = (index: number): string => `feeder-${Math.floor(index / METERS_PER_ZONE) + 1}`;
+/**
+ * The demo's two feeders: of every four households (even indexes prosumers), three — two prosumers and a consumer —
+ * on `feeder-1`, the fourth, a consumer, on `feeder-2`; so feeder-1 has surplus to send across the substation.
+ */
+export const demoFeederOf = (index: number): string => (index % 4 === 3 ? 'feeder-2' : 'feeder-1');
 
 export function demoHouseholds(count: number, seed = 'demo', zoneOf: (index: number) => string = demoFeederOf): DemoHousehold[] {
   return Array.from({ length: count }, (_, index) => {

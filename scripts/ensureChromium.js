@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function aptGet(args) {
-  const result = spawnSync('apt-get', args, {
+  // Two browser test files may install at once: the second waits for the first's dpkg lock instead of failing.
+  const result = spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=900', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     encoding: 'utf8',

@@ -71,7 +71,7 @@ async function runMeter(name: string, firmwareCode: string, startTimeS: number) 
   const ring = openStorageRing(storage, { prefix: QUEUE_PREFIX, chunkBytes: 1, maxChunks: 1 });
   const queue = ring.entriesAfter(-1, 1000).map((entry) => entry.json);
   const offlineStatus = meter.firmwareStatus();
-  const sealWatch = await collectSeals(broker.url, meterTopic(meter.address, 'seal'), 2, 20000);
+  const sealWatch = await collectSeals(broker.url, meterTopic(meter.address, 'seal'), 2, 90_000); // a hang guard: a loaded machine signs slowly
   try {
     const seals = await sealWatch.done;
     return { status: offlineStatus, queue, seals, table: storage.read(GENERATOR_TABLE_STORAGE_FILE), context: meter.stats().context, address: meter.address };

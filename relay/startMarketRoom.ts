@@ -30,7 +30,7 @@ import { prepareSettlementBatch } from './market/prepareSettlementBatch.ts';
 import { createMarketPublisher, type FeedPublisher, type MarketPublisher } from './notify/marketPublisher.ts';
 import { notifyCleared, notifySettled } from './notify/notifyHouseholds.ts';
 import { listIntervalTrades } from './store/marketQueries/marketTrades.ts';
-import { listIntervalsAwaitingBatch, listOpenBatches } from './store/marketQueries/settlementBatches.ts';
+import { findBatch, listIntervalsAwaitingBatch, listOpenBatches, listUnfinishedSellerMeters, sellerMetersOf } from './store/marketQueries/settlementBatches.ts';
 import { announceListingChain } from './store/marketQueries/listingChain.ts';
 import { listStandingOrders } from './store/marketQueries/standingOrders.ts';
 import type { RelayDatabase } from './store/relayDatabase.ts';
@@ -136,7 +136,14 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
     if (now < startS + clearDelayS) return;
     const roots = [...new Set((await listStandingOrders(db)).map((s) => zones.rootOf(s.zone).id))].sort();
     for (const root of roots) {
-      const outcome = await clearMarketInterval(db, { zone: root, intervalStartS: startS, intervalSeconds, params, relayId: options.relayId, zones });
+      let outcome;
+      try {
+        outcome = await clearMarketInterval(db, { zone: root, intervalStartS: startS, intervalSeconds, params, relayId: options.relayId, zones });
+      } catch (error) {
+        // One tree that cannot clear (e.g. its zones were cleared under another tree) must not stop the others or settlement.
+        logger.error({ root, intervalStartS: startS, err: error }, 'clearing failed');
+        continue;
+      }
       if (outcome.status !== 'cleared') continue;
       for (const cleared of outcome.tree) {
         stats.intervalsCleared += 1;
@@ -156,16 +163,23 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
 
   async function buildDue(now: number): Promise<void> {
     for (const due of await listIntervalsAwaitingBatch(db, Math.floor(now - sealGraceS))) {
-      const outcome = await prepareSettlementBatch(db, { zone: due.zone, intervalStartS: due.intervalStartS, intervalSeconds, terms, zones });
+      const outcome = await prepareSettlementBatch(db, { zone: due.zone, intervalStartS: due.intervalStartS, intervalSeconds, terms, zones, settles: chain !== undefined });
       if (outcome === 'built' || outcome === 'empty') logger.info({ zone: due.zone, intervalStartS: due.intervalStartS, outcome }, 'settlement batch persisted');
     }
   }
 
   async function settleOpen(): Promise<void> {
     if (settleDeps === undefined) return;
+    const unfinished = await listUnfinishedSellerMeters(db);
     for (const batch of await listOpenBatches(db)) {
       if (isStopping) return;
+      // A seal may be paid in several batches of its interval, but only while it is its meter's last settled one:
+      // a batch waits while an earlier interval's batch of any of its seller meters has not reached the chain.
+      const meters = sellerMetersOf(batch.sellersHex);
+      if (unfinished.some((other) => other.intervalStartS < batch.intervalStartS && meters.some((meter) => other.sellerMeters.has(meter)))) continue;
       const result = await settleBatchOnChain(settleDeps, batch);
+      // A transaction still in flight: later batches (the same buyers' escrow, the same seals) wait for its receipt.
+      if (result.state === 'pending' && (await findBatch(db, batch.zone, batch.intervalStartS))?.state === 'sent') return;
       if (result.state === 'confirmed') {
         stats.batchesConfirmed += 1;
         if (result.gasUsed !== null) stats.settlementGas.push({ gasUsed: result.gasUsed, tradeCount: batch.tradeCount });

@@ -8,6 +8,8 @@
 import { dirname, join } from 'node:path';
 import { parseTradingParameters } from '../../shared/config/tradingParameters.ts';
 import { ConfigError as TradingConfigError } from '../../shared/config/configError.ts';
+import { privateKeyToAccount } from 'viem/accounts';
+import { anvilDevelopmentAccounts } from '../../relay/chain/chainAccounts.ts';
 import { ChainError } from '../../relay/chain/chainError.ts';
 import { openChain, type ChainRoom } from '../../relay/chain/openChain.ts';
 import { ConfigError } from '../../relay/config/configError.ts';
@@ -51,7 +53,14 @@ async function startMarket(relay: RelayHandle, env: NodeJS.ProcessEnv): Promise<
         db: store.db,
         rpcUrl: marketConfig.rpcUrl,
         relayKey: marketConfig.chainKey,
-        ...(marketConfig.addresses === undefined ? { dataDir: join(config.database.kind === 'pglite' ? dirname(config.database.dataDir) : '.data', 'chain') } : { addresses: marketConfig.addresses, deployIfMissing: false }),
+        ...(marketConfig.addresses === undefined
+          ? {
+              dataDir: join(config.database.kind === 'pglite' ? dirname(config.database.dataDir) : '.data', 'chain'),
+              // The local chain charges the grid fees the market clears with, to the development treasury.
+              gridFeesPerKWh: { house: BigInt(params.gridFeeMicroPerKWh.house), feeder: BigInt(params.gridFeeMicroPerKWh.feeder), substation: BigInt(params.gridFeeMicroPerKWh.substation) },
+              gridOperator: privateKeyToAccount(anvilDevelopmentAccounts.treasuryKey).address,
+            }
+          : { addresses: marketConfig.addresses, deployIfMissing: false }),
       });
     }
     const market = await startMarketRoom({
@@ -89,8 +98,9 @@ export async function run(argv: string[]): Promise<number> {
     relay = await startRelay({ config, withHttp: !withMarket });
     market = await startMarket(relay, process.env);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof TradingConfigError || error instanceof ChainError) {
-      process.stderr.write(`peer-energy-trader relay: ${error.message}\n`);
+    // Every start-up refusal carries a stable code (config, chain, deployment): one line, not a stack trace.
+    if (error instanceof ConfigError || error instanceof TradingConfigError || error instanceof ChainError || (error instanceof Error && typeof (error as { code?: unknown }).code === 'string')) {
+      process.stderr.write(`peer-energy-trader relay: ${(error as Error).message}\n`);
       await relay?.stop();
       return 1;
     }

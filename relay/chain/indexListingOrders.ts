@@ -39,7 +39,8 @@ async function applyOrder(db: RelayDatabase, order: ListingOrder, isCancelled: b
   const sideName: StandingSideName = order.side === SIDE_OFFER ? 'sell' : 'buy';
   let applied = 0;
   for (const meter of await ownedMeters(db, order.owner)) {
-    if (chainZoneOf(meter.zone) !== order.zone) continue;
+    // A cancel removes the order wherever it applies (by id), even if the meter's zone id changed since it was placed.
+    if (!isCancelled && chainZoneOf(meter.zone) !== order.zone) continue;
     const stored = existing.get(meter.address);
     const current = stored?.standing ?? { participant: order.owner.toLowerCase(), nameplatePowerW: meter.nameplateW };
     const windows: { sell?: ValidityWindow | undefined; buy?: ValidityWindow | undefined } = { ...stored?.windows };

@@ -2,7 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SealRecord } from '../../shared/protocol/recordTypes.ts';
 import { decodeTrades } from '../chain/encodeSettlementCalldata.ts';
-import { encodeTrades } from '../chain/encodeSettlementCalldata.ts';
+import { encodeSellers, encodeTrades } from '../chain/encodeSettlementCalldata.ts';
+import { sellerMetersOf } from '../store/marketQueries/settlementBatches.ts';
 import { buildSettlementBatches, type IntervalTrade } from './buildSettlementBatch.ts';
 
 const buildSettlementBatch = (trades: IntervalTrade[], seals: Map<string, SealRecord>, t: typeof terms) => {
@@ -79,6 +80,12 @@ test('a tree interval: one plan per zone, delivery shared over both zones, the s
   assert.equal(parent.deliveries, [{ tradeIndex: 0, deliveredWh: 200, paidMicro: 36_000n, buyerFeeMicro: 4_000n }]);
   assert.is(parent.gridFeeMicro, 8_000n, 'buyer 200 Wh × 20 000 + seller 200 Wh × 20 000');
   assert.is(local.gridFeeMicro, 0n);
+});
+
+test('the seller meters of a packed batch read back in order (what holds a later batch of the same meter back)', () => {
+  const sellers = [{ seller: S1, seal: seal(M1, 100) }, { seller: S2, seal: seal(M2, 100) }];
+  assert.equal(sellerMetersOf(encodeSellers(sellers)), [M1, M2]);
+  assert.equal(sellerMetersOf('0x'), []);
 });
 
 test.run();

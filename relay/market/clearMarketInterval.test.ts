@@ -107,6 +107,10 @@ test('a zone tree clears as one: local first, the remainder trades in the parent
     assert.equal(stored.map((r) => [r.zone, Number(r.seller_climb), Number(r.buyer_fee_micro_per_kwh)]), [['f1', 0, 0], ['sub', 1, fee]]);
     const again = await clearMarketInterval(store.db, { zone: 'f1', intervalStartS: T, intervalSeconds: I, params, relayId: 'relay-b', zones });
     assert.is(again.status, 'already-cleared', 'any zone of a cleared tree reports the tree cleared');
+    const flatFirst = await clearMarketInterval(store.db, { zone: 'f2', intervalStartS: T + I, intervalSeconds: I, params, relayId: 'relay-flat' });
+    assert.is(flatFirst.status, 'cleared', 'without the tree, f2 clears on its own');
+    const treeAfter = await clearMarketInterval(store.db, { zone: 'sub', intervalStartS: T + I, intervalSeconds: I, params, relayId: 'relay-tree', zones });
+    assert.is(treeAfter.status, 'already-cleared', 'a tree whose zone was cleared flat (a changed PET_ZONE_TREE) does not clear it twice');
   } finally {
     await store.close();
   }

@@ -79,7 +79,8 @@ export async function clearMarketInterval(db: RelayDatabase, options: ClearMarke
     const tx = txDb as unknown as RelayDatabase;
     const [lock] = await queryRows<{ locked: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`clear:${root.id}:${startS}`}, 0)) AS locked`);
     if (!lock?.locked) return { status: 'locked' } as const;
-    const existing = await queryRows(tx, sql`SELECT 1 FROM market_intervals WHERE zone = ${root.id} AND interval_start_s = ${startS}`);
+    // Any zone of the tree: one cleared earlier under another tree (a changed PET_ZONE_TREE) counts too.
+    const existing = await queryRows(tx, sql`SELECT 1 FROM market_intervals WHERE zone IN (${sql.join(treeZones.map((zone) => sql`${zone}`), sql`, `)}) AND interval_start_s = ${startS} LIMIT 1`);
     if (existing.length > 0) return { status: 'already-cleared' } as const;
 
     const standing = (await listStandingOrders(tx, treeZones.length === 1 ? root.id : undefined)).filter((s) => inTree.has(s.zone));

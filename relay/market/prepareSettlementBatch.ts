@@ -32,7 +32,15 @@ export type PrepareOutcome = 'built' | 'empty' | 'exists' | 'locked';
  */
 export async function prepareSettlementBatch(
   db: RelayDatabase,
-  options: { zone: string; intervalStartS: number; intervalSeconds: number; terms: DeliveryTerms; zones?: ZoneDirectory },
+  options: {
+    zone: string;
+    intervalStartS: number;
+    intervalSeconds: number;
+    terms: DeliveryTerms;
+    zones?: ZoneDirectory;
+    /** False when this relay clears without a chain: batches are recorded `unsettled`, never to be sent. Default true. */
+    settles?: boolean;
+  },
 ): Promise<PrepareOutcome> {
   const { intervalStartS: startS, intervalSeconds } = options;
   const directory = options.zones ?? createZoneDirectory([]);
@@ -54,7 +62,7 @@ export async function prepareSettlementBatch(
     for (const plan of buildSettlementBatches(trades, sealsByMeter, options.terms).values()) {
       const { zone } = plan;
       const chainZone = directory.chainZoneOf(zone);
-      const state = plan.trades.length === 0 ? 'empty' : 'built';
+      const state = plan.trades.length === 0 ? 'empty' : options.settles === false ? 'unsettled' : 'built';
       if (state === 'built') outcome = 'built';
       await tx.execute(sql`INSERT INTO settlement_batches (zone, interval_start_s, chain_zone, batch_key, state, price_micro_per_kwh, sellers_hex, trades_hex, trade_count, delivered_wh, gross_micro, grid_fee_micro)
         VALUES (${zone}, ${startS}, ${chainZone.toString()}, ${settlementBatchKey(chainZone, startS)}, ${state}, ${plan.priceMicroPerKWh},

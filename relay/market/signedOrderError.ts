@@ -26,7 +26,7 @@ export type SignedOrderErrorCode =
   | 'meter_not_registered'
   /** The order's owner is not the meter's registered owner. */
   | 'not_meter_owner'
-  /** The order's zone is not the meter's zone (`zoneIdFromName(meter.zone)`). */
+  /** The order's zone is not the meter's zone's on-chain id (`ZoneDirectory.chainZoneOf(meter.zone)`). */
   | 'wrong_zone'
   /** No market room has announced an `EnergyListing` yet (the relay runs without a chain). */
   | 'listing_unavailable'

@@ -62,6 +62,9 @@ async function runMeter(name: string, firmwareCode: string, startTimeS: number) 
     sampleSeconds: 10,
     intervalSeconds: 300,
     keysSeed: `upload-boot-${process.pid}`,
+    // No relay acknowledges here: without a long ack timeout a loaded machine publishes the first window slower
+    // than the timeout, and go-back-N sends it again from seq 0 with a smaller window, never reaching the second seal.
+    mqtt: { ackTimeoutS: 3600 },
     dataDir: join(workDir, name),
     firmwareCode,
   });
@@ -71,7 +74,7 @@ async function runMeter(name: string, firmwareCode: string, startTimeS: number) 
   const ring = openStorageRing(storage, { prefix: QUEUE_PREFIX, chunkBytes: 1, maxChunks: 1 });
   const queue = ring.entriesAfter(-1, 1000).map((entry) => entry.json);
   const offlineStatus = meter.firmwareStatus();
-  const sealWatch = await collectSeals(broker.url, meterTopic(meter.address, 'seal'), 2, 90_000); // a hang guard: a loaded machine signs slowly
+  const sealWatch = await collectSeals(broker.url, meterTopic(meter.address, 'seal'), 2, 60_000); // a hang guard
   try {
     const seals = await sealWatch.done;
     return { status: offlineStatus, queue, seals, table: storage.read(GENERATOR_TABLE_STORAGE_FILE), context: meter.stats().context, address: meter.address };

@@ -20,7 +20,7 @@ export interface TradeView {
   tradedWh: number;
   priceMicroPerKWh: number;
   amountMicro: string;
-  status: 'matched' | 'built' | 'sent' | 'confirmed' | 'failed' | 'empty';
+  status: 'matched' | 'built' | 'sent' | 'confirmed' | 'failed' | 'empty' | 'unsettled';
   txHash: string | null;
   /** Grid fee per kWh each side owes for the zone levels its order climbed to `zone` (0 for a local trade). */
   sellerFeeMicroPerKWh: number;
@@ -43,7 +43,7 @@ export async function listRecentTrades(db: RelayDatabase, filter: { zone?: strin
     db,
     sql`SELECT t.*, b.state, b.tx_hash FROM market_trades t
         LEFT JOIN settlement_batches b ON b.zone = t.zone AND b.interval_start_s = t.interval_start_s
-        ${where} ORDER BY t.interval_start_s DESC, t.trade_index LIMIT ${limit}`,
+        ${where} ORDER BY t.interval_start_s DESC, t.zone, t.trade_index LIMIT ${limit}`,
   );
   return rows.map(toTradeView);
 }

@@ -5,13 +5,15 @@
  *   built ──(signed tx persisted)──► sent(txHash, rawTx) ──receipt ok──► confirmed
  *     │                               │  └─receipt reverted, interval not settled──► failed
  *     └─ nothing delivered: empty     └─ no receipt: look at the contract; rebroadcast the same raw tx
+ *
+ * A relay that clears without a chain (`PET_MARKET=clear`) records its batches as `unsettled`: never sent.
  */
 import { sql } from 'drizzle-orm';
 import type { Hex } from 'viem';
 import { queryRows } from '../queryRows.ts';
 import type { RelayDatabase } from '../relayDatabase.ts';
 
-export type BatchState = 'built' | 'sent' | 'confirmed' | 'failed' | 'empty';
+export type BatchState = 'built' | 'sent' | 'confirmed' | 'failed' | 'empty' | 'unsettled';
 
 /** A stored batch. */
 export interface SettlementBatch {
@@ -75,6 +77,22 @@ export async function listIntervalsAwaitingBatch(db: RelayDatabase, endedByS: nu
 export async function listOpenBatches(db: RelayDatabase): Promise<SettlementBatch[]> {
   const rows = await queryRows<Record<string, unknown>>(db, sql`${batchSelect} WHERE b.state IN ('built', 'sent') AND b.next_attempt_at <= now() ORDER BY b.interval_start_s, b.zone`);
   return rows.map(toBatch);
+}
+
+/**
+ * The seller meters of every batch still to reach the chain (built or sent, due or deferred), by interval: a seal
+ * paid in several batches of its interval must be paid in all of them before the meter's next seal settles.
+ */
+export async function listUnfinishedSellerMeters(db: RelayDatabase): Promise<{ zone: string; intervalStartS: number; sellerMeters: Set<string> }[]> {
+  const rows = await queryRows<{ zone: string; interval_start_s: unknown; sellers_hex: string }>(db, sql`SELECT zone, interval_start_s, sellers_hex FROM settlement_batches WHERE state IN ('built', 'sent')`);
+  return rows.map((row) => ({ zone: row.zone, intervalStartS: Number(row.interval_start_s), sellerMeters: new Set(sellerMetersOf(row.sellers_hex as Hex)) }));
+}
+
+/** The meter of each packed seller entry (bytes 22–41 of each 177-byte entry: after the seller and the seal's header). */
+export function sellerMetersOf(sellersHex: Hex): string[] {
+  const meters: string[] = [];
+  for (let offset = 2; offset + 177 * 2 <= sellersHex.length; offset += 177 * 2) meters.push(`0x${sellersHex.slice(offset + 44, offset + 84).toLowerCase()}`);
+  return meters;
 }
 
 /** One batch. */

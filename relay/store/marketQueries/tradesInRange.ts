@@ -25,7 +25,7 @@ export async function listTradesInRange(db: RelayDatabase, filter: TradeRangeFil
     sql`SELECT t.*, b.state, b.tx_hash FROM market_trades t
         LEFT JOIN settlement_batches b ON b.zone = t.zone AND b.interval_start_s = t.interval_start_s
         WHERE ${who} AND t.interval_start_s >= ${filter.fromS} AND t.interval_start_s < ${filter.toS}
-        ORDER BY t.interval_start_s DESC, t.trade_index LIMIT ${filter.limit}`,
+        ORDER BY t.interval_start_s DESC, t.zone, t.trade_index LIMIT ${filter.limit}`,
   );
   return rows.map(toTradeView);
 }

@@ -76,7 +76,7 @@ const SignatureSchema = z
 const ListingOrderSchema = z
   .object({
     owner: AddressSchema,
-    zone: uintSchema(MAX_UINT64, 'on-chain zone id (uint64: first 8 bytes of keccak256 of the zone name)'),
+    zone: uintSchema(MAX_UINT64, 'on-chain zone id (uint64): the meter zone’s path id in the zone tree, else the first 8 bytes of keccak256 of its name; GET …/standing-order/signed returns it'),
     side: z.union([z.literal(0), z.literal(1)]).openapi({ description: '0 = offer (sell), 1 = bid (buy)' }),
     maxWhPerInterval: uint32Schema('the most Wh per market interval (caps the order like a smaller nameplate)'),
     limitPricePerKWh: PriceMicroPerKWhSchema.openapi({ description: 'micro-units per kWh: a seller’s minimum, a buyer’s maximum; 0 = "auto"' }),

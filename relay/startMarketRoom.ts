@@ -13,6 +13,7 @@
  * command topics and the notifications table. Composed beside `startRelay` (it needs only the store, the broker
  * URL, optionally the feed and the chain), so several relays may run it against one database.
  */
+import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createMarketMetrics } from './ops/marketMetrics.ts';
@@ -20,6 +21,8 @@ import type { TradingParameters } from '../shared/config/tradingParameters.ts';
 import type { ChainClients } from './chain/chainClients.ts';
 import type { PlatformAddresses } from './chain/platformAddresses.ts';
 import { readGridFees } from './chain/climbFee.ts';
+import { findZoneMismatches } from './chain/findZoneMismatches.ts';
+import { queryRows } from './store/queryRows.ts';
 import { indexListingOrders } from './chain/indexListingOrders.ts';
 import { settleBatchOnChain, type SettleBatchDeps } from './chain/settleBatchOnChain.ts';
 import { submitSignedOrders } from './chain/submitSignedOrders.ts';
@@ -45,6 +48,22 @@ async function warnOnGridFeeMismatch(clients: ChainClients, marketplace: `0x${st
     }
   } catch (error) {
     logger.warn({ err: (error as Error).message.split('\n')[0] }, 'could not read the grid fees on-chain');
+  }
+}
+
+/** Meters registered on-chain under another zone id than the tree gives them cannot be paid: say which. */
+async function warnOnZoneMismatch(db: RelayDatabase, clients: ChainClients, registry: `0x${string}`, zones: ZoneDirectory, logger: Logger): Promise<void> {
+  try {
+    const meters = await queryRows<{ address: string; zone: string }>(db, sql`SELECT address, zone FROM meters WHERE is_registered AND is_active ORDER BY address`);
+    const mismatches = await findZoneMismatches(clients, registry, meters, zones.chainZoneOf);
+    if (mismatches.length > 0) {
+      logger.warn(
+        { meters: mismatches.length, first: mismatches.slice(0, 5).map((m) => ({ meter: m.meter, zone: m.zone, expected: `0x${m.expectedZoneId.toString(16)}`, registered: `0x${m.registeredZoneId.toString(16)}` })) },
+        'meters registered on-chain under another zone id than PET_ZONE_TREE gives their zone: their sales will not settle until they are registered again',
+      );
+    }
+  } catch (error) {
+    logger.warn({ err: (error as Error).message.split('\n')[0] }, 'could not compare the meters\' on-chain zones with the zone tree');
   }
 }
 
@@ -199,6 +218,7 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
   // The web room checks signed orders against this listing's EIP-712 domain.
   if (chain !== undefined) await announceListingChain(db, { chainId: chain.clients.chain.id, listing: chain.addresses.energyListing as `0x${string}` });
   if (chain !== undefined) await warnOnGridFeeMismatch(chain.clients, chain.addresses.tradingMarketplace as `0x${string}`, params, logger);
+  if (chain !== undefined) await warnOnZoneMismatch(db, chain.clients, chain.addresses.meterRegistry as `0x${string}`, zones, logger);
 
   let isStopping = false;
   let running: Promise<void> | undefined;

@@ -8,6 +8,8 @@ import { openStore } from '../store/openStore.ts';
 import { openChain } from './openChain.ts';
 import { platformAbis } from './platformAbis.ts';
 import { registerMetersOnChain } from './registerMetersOnChain.ts';
+import { findZoneMismatches } from './findZoneMismatches.ts';
+import { createZoneDirectory } from '../market/zoneDirectory.ts';
 
 test('starts anvil, deploys the platform under the Safe, registers meters once, and reuses the stored deployment', async () => {
   const store = await openStore({ kind: 'pglite', dataDir: 'memory://' });
@@ -30,6 +32,15 @@ test('starts anvil, deploys the platform under the Safe, registers meters once, 
     assert.is(await registerMetersOnChain(chain.clients, chain.addresses.meterRegistry, meters), 0, 'a registered meter is skipped');
     const record = (await publicClient.readContract({ address: chain.addresses.meterRegistry, abi: platformAbis().registry, functionName: 'meterRecord', args: [meter] })) as { zone: bigint };
     assert.is(record.zone, zoneIdFromName('feeder-1'));
+    // Registered as a lone zone; a tree that later places feeder-1 under a substation gives it a path id instead.
+    const registry = chain.addresses.meterRegistry;
+    const unregistered = privateKeyToAccount(`0x${'22'.repeat(32)}`).address;
+    const listed = [{ address: meter, zone: 'feeder-1' }, { address: unregistered, zone: 'feeder-1' }];
+    assert.equal(await findZoneMismatches(chain.clients, registry, listed, createZoneDirectory([]).chainZoneOf), [], 'the same mapping: nothing to say');
+    const tree = createZoneDirectory([{ id: 'substation-1', level: 'substation', children: [{ id: 'feeder-1', level: 'feeder' }] }]);
+    assert.equal(await findZoneMismatches(chain.clients, registry, listed, tree.chainZoneOf), [
+      { meter, zone: 'feeder-1', expectedZoneId: 0x0001_0001_0000_0000n, registeredZoneId: zoneIdFromName('feeder-1') },
+    ], 'the registered meter is named, the unregistered one is not');
 
     const again = await openChain({ db: store.db, rpcUrl: chain.rpcUrl, relayKey: chain.accounts.relayKey });
     assert.not.ok(again.isFreshDeployment, 'a restart reuses the addresses stored for this chain');

@@ -20,7 +20,7 @@ import { createMarketMetrics } from './ops/marketMetrics.ts';
 import type { TradingParameters } from '../shared/config/tradingParameters.ts';
 import type { ChainClients } from './chain/chainClients.ts';
 import type { PlatformAddresses } from './chain/platformAddresses.ts';
-import { readGridFees } from './chain/climbFee.ts';
+import { gridFeesPerKWhOf, readGridFees } from './chain/climbFee.ts';
 import { findZoneMismatches } from './chain/findZoneMismatches.ts';
 import { queryRows } from './store/queryRows.ts';
 import { indexListingOrders } from './chain/indexListingOrders.ts';
@@ -33,14 +33,16 @@ import { prepareSettlementBatch } from './market/prepareSettlementBatch.ts';
 import { createMarketPublisher, type FeedPublisher, type MarketPublisher } from './notify/marketPublisher.ts';
 import { notifyCleared, notifySettled } from './notify/notifyHouseholds.ts';
 import { listIntervalTrades } from './store/marketQueries/marketTrades.ts';
-import { findBatch, listIntervalsAwaitingBatch, listOpenBatches, listUnfinishedSellerMeters, sellerMetersOf } from './store/marketQueries/settlementBatches.ts';
+import { findBatch, listIntervalsAwaitingBatch, listOpenBatches, listUnfinishedBatchSellers } from './store/marketQueries/settlementBatches.ts';
+import { sellerMetersOf } from './chain/encodeSettlementCalldata.ts';
 import { announceListingChain } from './store/marketQueries/listingChain.ts';
 import { listStandingOrders } from './store/marketQueries/standingOrders.ts';
 import type { RelayDatabase } from './store/relayDatabase.ts';
 
 /** The contract charges the grid fees it holds; the relay clears with its own. Say so when they differ. */
 async function warnOnGridFeeMismatch(clients: ChainClients, marketplace: `0x${string}`, params: TradingParameters, logger: Logger): Promise<void> {
-  const configured = [params.gridFeeMicroPerKWh.house, params.gridFeeMicroPerKWh.feeder, params.gridFeeMicroPerKWh.substation].map(BigInt);
+  const { house, feeder, substation } = gridFeesPerKWhOf(params);
+  const configured = [house, feeder, substation];
   try {
     const onChain = await readGridFees(clients, marketplace);
     if (onChain.some((fee, i) => fee !== configured[i])) {
@@ -189,7 +191,7 @@ export async function startMarketRoom(options: MarketRoomOptions): Promise<Marke
 
   async function settleOpen(): Promise<void> {
     if (settleDeps === undefined) return;
-    const unfinished = await listUnfinishedSellerMeters(db);
+    const unfinished = (await listUnfinishedBatchSellers(db)).map((other) => ({ intervalStartS: other.intervalStartS, sellerMeters: new Set(sellerMetersOf(other.sellersHex)) }));
     for (const batch of await listOpenBatches(db)) {
       if (isStopping) return;
       // A seal may be paid in several batches of its interval, but only while it is its meter's last settled one:

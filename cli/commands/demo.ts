@@ -22,6 +22,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { startSimulatedMeters, type SimulatedFleet } from '../../device/sim/simulatedMeters.ts';
 import { deriveMeterKey } from '../../device/sim/meterKeys.ts';
 import { parseTradingParameters, type TradingParameters } from '../../shared/config/tradingParameters.ts';
+import { gridFeesPerKWhOf } from '../../relay/chain/climbFee.ts';
 import { fundEscrow } from '../../relay/chain/fundEscrow.ts';
 import { openChain, type ChainRoom } from '../../relay/chain/openChain.ts';
 import { registerMetersOnChain } from '../../relay/chain/registerMetersOnChain.ts';
@@ -218,8 +219,7 @@ export async function startDemo(options: StartDemoOptions): Promise<DemoHandle> 
 
 /** The chain settles with the grid fees the market clears with, paid to `demoGridOperator`. */
 export function demoChainFees(params: TradingParameters): { gridFeesPerKWh: { house: bigint; feeder: bigint; substation: bigint }; gridOperator: `0x${string}` } {
-  const fees = params.gridFeeMicroPerKWh;
-  return { gridFeesPerKWh: { house: BigInt(fees.house), feeder: BigInt(fees.feeder), substation: BigInt(fees.substation) }, gridOperator: demoGridOperator };
+  return { gridFeesPerKWh: gridFeesPerKWhOf(params), gridOperator: demoGridOperator };
 }
 
 function positiveInteger(name: string, text: string | undefined, fallback: number, min: number): number {

@@ -10,6 +10,7 @@ import { parseTradingParameters } from '../../shared/config/tradingParameters.ts
 import { ConfigError as TradingConfigError } from '../../shared/config/configError.ts';
 import { privateKeyToAccount } from 'viem/accounts';
 import { anvilDevelopmentAccounts } from '../../relay/chain/chainAccounts.ts';
+import { gridFeesPerKWhOf } from '../../relay/chain/climbFee.ts';
 import { ChainError } from '../../relay/chain/chainError.ts';
 import { openChain, type ChainRoom } from '../../relay/chain/openChain.ts';
 import { ConfigError } from '../../relay/config/configError.ts';
@@ -57,7 +58,7 @@ async function startMarket(relay: RelayHandle, env: NodeJS.ProcessEnv): Promise<
           ? {
               dataDir: join(config.database.kind === 'pglite' ? dirname(config.database.dataDir) : '.data', 'chain'),
               // The local chain charges the grid fees the market clears with, to the development treasury.
-              gridFeesPerKWh: { house: BigInt(params.gridFeeMicroPerKWh.house), feeder: BigInt(params.gridFeeMicroPerKWh.feeder), substation: BigInt(params.gridFeeMicroPerKWh.substation) },
+              gridFeesPerKWh: gridFeesPerKWhOf(params),
               gridOperator: privateKeyToAccount(anvilDevelopmentAccounts.treasuryKey).address,
             }
           : { addresses: marketConfig.addresses, deployIfMissing: false }),

@@ -4,6 +4,7 @@
  * (docs/contracts.md §Grid fees). The relay mirrors it to fund buyers' escrow exactly.
  */
 import type { Address } from 'viem';
+import type { TradingParameters } from '../../shared/config/tradingParameters.ts';
 import type { ChainClients } from './chainClients.ts';
 import { platformAbis } from './platformAbis.ts';
 
@@ -14,6 +15,12 @@ export function climbFeePerKWh(fees: GridFeesByLevel, fromLevel: number, toLevel
   let fee = 0n;
   for (let level = fromLevel + 1; level <= toLevel; level += 1) fee += fees[level - 1] ?? 0n;
   return fee;
+}
+
+/** The configured grid fees (`PET_GRID_FEE_*`) as `deploySystem` and `setGridFees` take them. */
+export function gridFeesPerKWhOf(params: Pick<TradingParameters, 'gridFeeMicroPerKWh'>): { house: bigint; feeder: bigint; substation: bigint } {
+  const fees = params.gridFeeMicroPerKWh;
+  return { house: BigInt(fees.house), feeder: BigInt(fees.feeder), substation: BigInt(fees.substation) };
 }
 
 /** The marketplace's grid fees (`gridFees()`). */

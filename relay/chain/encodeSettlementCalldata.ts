@@ -60,6 +60,15 @@ export function encodeTrades(entries: readonly TradeEntry[]): Hex {
   return viemBytesToHex(out);
 }
 
+/** The meter of each packed seller entry: the seal's meter, after the seller (20 bytes) and the seal's kind and version (2). */
+export function sellerMetersOf(sellersHex: Hex): string[] {
+  const meters: string[] = [];
+  for (let offset = 2; offset + SELLER_ENTRY_BYTES * 2 <= sellersHex.length; offset += SELLER_ENTRY_BYTES * 2) {
+    meters.push(`0x${sellersHex.slice(offset + 44, offset + 84).toLowerCase()}`);
+  }
+  return meters;
+}
+
 /** Reads packed trades back (for escrow checks and audits). */
 export function decodeTrades(tradesHex: Hex): TradeEntry[] {
   const digits = tradesHex.slice(2);

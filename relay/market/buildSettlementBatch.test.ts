@@ -2,8 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { SealRecord } from '../../shared/protocol/recordTypes.ts';
 import { decodeTrades } from '../chain/encodeSettlementCalldata.ts';
-import { encodeSellers, encodeTrades } from '../chain/encodeSettlementCalldata.ts';
-import { sellerMetersOf } from '../store/marketQueries/settlementBatches.ts';
+import { encodeSellers, encodeTrades, sellerMetersOf } from '../chain/encodeSettlementCalldata.ts';
 import { buildSettlementBatches, type IntervalTrade } from './buildSettlementBatch.ts';
 
 const buildSettlementBatch = (trades: IntervalTrade[], seals: Map<string, SealRecord>, t: typeof terms) => {

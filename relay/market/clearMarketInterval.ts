@@ -14,6 +14,7 @@ import type { Order } from '../../shared/market/order.ts';
 import type { Trade } from '../../shared/market/trade.ts';
 import { listSealedIntervals } from '../store/marketQueries/sealedIntervals.ts';
 import { listStandingOrders } from '../store/marketQueries/standingOrders.ts';
+import { inList } from '../store/inList.ts';
 import { queryRows } from '../store/queryRows.ts';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
 import { buildIntervalOrders, type IntervalBook, type IntervalOrder } from './buildIntervalOrders.ts';
@@ -80,7 +81,7 @@ export async function clearMarketInterval(db: RelayDatabase, options: ClearMarke
     const [lock] = await queryRows<{ locked: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`clear:${root.id}:${startS}`}, 0)) AS locked`);
     if (!lock?.locked) return { status: 'locked' } as const;
     // Any zone of the tree: one cleared earlier under another tree (a changed PET_ZONE_TREE) counts too.
-    const existing = await queryRows(tx, sql`SELECT 1 FROM market_intervals WHERE zone IN (${sql.join(treeZones.map((zone) => sql`${zone}`), sql`, `)}) AND interval_start_s = ${startS} LIMIT 1`);
+    const existing = await queryRows(tx, sql`SELECT 1 FROM market_intervals WHERE ${inList('zone', treeZones)} AND interval_start_s = ${startS} LIMIT 1`);
     if (existing.length > 0) return { status: 'already-cleared' } as const;
 
     const standing = (await listStandingOrders(tx, treeZones.length === 1 ? root.id : undefined)).filter((s) => inTree.has(s.zone));

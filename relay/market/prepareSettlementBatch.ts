@@ -13,6 +13,7 @@ import type { SealRecord } from '../../shared/protocol/recordTypes.ts';
 import { encodeSellers, encodeTrades } from '../chain/encodeSettlementCalldata.ts';
 import { listTreeIntervalTrades } from '../store/marketQueries/marketTrades.ts';
 import { listSealsWithin } from '../store/marketQueries/sealedIntervals.ts';
+import { inList } from '../store/inList.ts';
 import { queryRows } from '../store/queryRows.ts';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
 import { buildSettlementBatches } from './buildSettlementBatch.ts';
@@ -46,12 +47,11 @@ export async function prepareSettlementBatch(
   const directory = options.zones ?? createZoneDirectory([]);
   const root = directory.rootOf(options.zone);
   const treeZones = directory.zonesUnder(root);
-  const zoneList = sql.join(treeZones.map((zone) => sql`${zone}`), sql`, `);
   return db.transaction(async (txDb) => {
     const tx = txDb as unknown as RelayDatabase;
     const [lock] = await queryRows<{ locked: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`settle:${root.id}:${startS}`}, 0)) AS locked`);
     if (!lock?.locked) return 'locked';
-    if ((await queryRows(tx, sql`SELECT 1 FROM settlement_batches WHERE zone IN (${zoneList}) AND interval_start_s = ${startS}`)).length > 0) return 'exists';
+    if ((await queryRows(tx, sql`SELECT 1 FROM settlement_batches WHERE ${inList('zone', treeZones)} AND interval_start_s = ${startS}`)).length > 0) return 'exists';
     const trades = await listTreeIntervalTrades(tx, treeZones, startS);
     const sellerMeters = [...new Set(trades.map((t) => t.sellerMeter))];
     // The seal of interval T lies within [T, T + I] (a meter that rebooted mid-interval may have two: the last wins).

@@ -18,7 +18,8 @@ import { queryRows } from '../store/queryRows.ts';
 import type { RelayDatabase } from '../store/relayDatabase.ts';
 import type { DataKeyring } from './dataKeyring.ts';
 import { ownerPseudonym } from './ownerPseudonym.ts';
-import { inList, presentTables } from './presentTables.ts';
+import { inList } from '../store/inList.ts';
+import { presentTables } from './presentTables.ts';
 import { PrivacyError } from './privacyError.ts';
 
 /** Counts of rows per table. */

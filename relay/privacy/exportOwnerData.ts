@@ -13,7 +13,8 @@ import { EXPORT_SECTIONS, type ExportSection, type ExportSubject } from './expor
 import { toJsonRow, type JsonRow } from './jsonRow.ts';
 import { decryptProfile } from './meterProfile.ts';
 import { ownerPseudonyms } from './ownerPseudonym.ts';
-import { inList, presentTables } from './presentTables.ts';
+import { inList } from '../store/inList.ts';
+import { presentTables } from './presentTables.ts';
 
 /** Export format id, first field of the document. */
 export const EXPORT_FORMAT = 'pet-export/1';

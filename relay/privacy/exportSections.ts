@@ -6,7 +6,7 @@
  * settlement batch's other sellers) are left out or blanked (art. 15(4)).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { inList } from './presentTables.ts';
+import { inList } from '../store/inList.ts';
 import type { JsonRow } from './jsonRow.ts';
 
 /** Who the export is about. */

@@ -16,12 +16,3 @@ export async function presentTables(db: RelayDatabase, names: readonly string[])
   }
   return present;
 }
-
-/** `column IN (values…)`, or `false` for an empty list (PostgreSQL has no empty IN list). */
-export function inList(column: string, values: readonly string[]) {
-  if (values.length === 0) return sql`false`;
-  return sql`${sql.raw(column)} IN (${sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  )})`;
-}

@@ -3,6 +3,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { IntervalTrade } from '../../market/buildSettlementBatch.ts';
+import { inList } from '../inList.ts';
 import { queryRows } from '../queryRows.ts';
 import type { RelayDatabase } from '../relayDatabase.ts';
 
@@ -38,7 +39,7 @@ export async function listIntervalTrades(db: RelayDatabase, zone: string, interv
 
 /** Trades of one interval in any of `zones` (a zone tree), by zone then trade order. */
 export async function listTreeIntervalTrades(db: RelayDatabase, zones: readonly string[], intervalStartS: number): Promise<StoredTrade[]> {
-  const rows = await queryRows<Record<string, unknown>>(db, sql`SELECT * FROM market_trades WHERE interval_start_s = ${intervalStartS} AND zone IN (${sql.join(zones.map((zone) => sql`${zone}`), sql`, `)}) ORDER BY zone, trade_index`);
+  const rows = await queryRows<Record<string, unknown>>(db, sql`SELECT * FROM market_trades WHERE interval_start_s = ${intervalStartS} AND ${inList('zone', zones)} ORDER BY zone, trade_index`);
   return rows.map(toTrade);
 }
 

@@ -80,19 +80,12 @@ export async function listOpenBatches(db: RelayDatabase): Promise<SettlementBatc
 }
 
 /**
- * The seller meters of every batch still to reach the chain (built or sent, due or deferred), by interval: a seal
+ * The packed sellers of every batch still to reach the chain (built or sent, due or deferred), by interval: a seal
  * paid in several batches of its interval must be paid in all of them before the meter's next seal settles.
  */
-export async function listUnfinishedSellerMeters(db: RelayDatabase): Promise<{ zone: string; intervalStartS: number; sellerMeters: Set<string> }[]> {
+export async function listUnfinishedBatchSellers(db: RelayDatabase): Promise<{ zone: string; intervalStartS: number; sellersHex: Hex }[]> {
   const rows = await queryRows<{ zone: string; interval_start_s: unknown; sellers_hex: string }>(db, sql`SELECT zone, interval_start_s, sellers_hex FROM settlement_batches WHERE state IN ('built', 'sent')`);
-  return rows.map((row) => ({ zone: row.zone, intervalStartS: Number(row.interval_start_s), sellerMeters: new Set(sellerMetersOf(row.sellers_hex as Hex)) }));
-}
-
-/** The meter of each packed seller entry (bytes 22–41 of each 177-byte entry: after the seller and the seal's header). */
-export function sellerMetersOf(sellersHex: Hex): string[] {
-  const meters: string[] = [];
-  for (let offset = 2; offset + 177 * 2 <= sellersHex.length; offset += 177 * 2) meters.push(`0x${sellersHex.slice(offset + 44, offset + 84).toLowerCase()}`);
-  return meters;
+  return rows.map((row) => ({ zone: row.zone, intervalStartS: Number(row.interval_start_s), sellersHex: row.sellers_hex as Hex }));
 }
 
 /** One batch. */

@@ -7,6 +7,7 @@
  * text, so no driver's date parsing is involved.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { inList } from '../inList.ts';
 import { queryRows } from '../queryRows.ts';
 import type { RelayDatabase } from '../relayDatabase.ts';
 
@@ -81,13 +82,6 @@ function nullableNumber(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
 
-function inList(values: readonly string[]): SQL {
-  return sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  );
-}
-
 /** Open gaps of the given meters, the newest `perMeter` of each, with each meter's total. */
 async function openGapRows(db: RelayDatabase, meters: readonly string[], perMeter: number): Promise<GapRow[]> {
   return queryRows<GapRow>(
@@ -96,7 +90,7 @@ async function openGapRows(db: RelayDatabase, meters: readonly string[], perMete
           SELECT meter, from_seq, to_seq, ${isoUtc(sql`detected_at`)} AS at,
                  row_number() OVER (PARTITION BY meter ORDER BY from_seq DESC) AS newest,
                  count(*) OVER (PARTITION BY meter) AS total
-          FROM chain_gaps WHERE closed_at IS NULL AND meter IN (${inList(meters)})
+          FROM chain_gaps WHERE closed_at IS NULL AND ${inList('meter', meters)}
         ) g WHERE newest <= ${perMeter} ORDER BY meter, from_seq`,
   );
 }
@@ -110,7 +104,7 @@ async function abandonedGapRows(db: RelayDatabase, meters: readonly string[], pe
                  row_number() OVER (PARTITION BY meter ORDER BY from_seq DESC) AS newest,
                  count(*) OVER (PARTITION BY meter) AS total,
                  sum(to_seq - from_seq + 1) OVER (PARTITION BY meter) AS seq_count
-          FROM abandoned_gaps WHERE meter IN (${inList(meters)})
+          FROM abandoned_gaps WHERE ${inList('meter', meters)}
         ) g WHERE newest <= ${perMeter} ORDER BY meter, from_seq`,
   );
 }
